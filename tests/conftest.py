@@ -1,0 +1,36 @@
+"""Shared fixtures: every test runs with an isolated RESPNB_HOME and no real API keys."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+_SECRET_ENV = (
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "MANUS_API_KEY",
+    "MANIAC_API_KEY",
+    "RESPNB_PROFILE",
+    "RESPNB_BASE_URL",
+    "RESPNB_API_KEY",
+)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path_factory.mktemp("respnb_home")
+    monkeypatch.setenv("RESPNB_HOME", str(home))
+    for name in _SECRET_ENV:
+        monkeypatch.delenv(name, raising=False)
+    return home
+
+
+@pytest.fixture
+def local_server(tmp_path: Path) -> Iterator[object]:
+    """A real respnb server on loopback (openai dialect, faults enabled, fast pace)."""
+    from respnb.server.launch import serve_in_thread
+
+    with serve_in_thread(db_path=tmp_path / "server.sqlite3", faults=True, pace=5000) as srv:
+        yield srv
