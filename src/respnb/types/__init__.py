@@ -9,4 +9,4 @@ from .resources import __all__ as _resources_all
 from .response import *  # noqa: F403
 from .response import __all__ as _response_all
 
-__all__ = [*_response_all, *_items_all, *_events_all, *_resources_all]  # noqa: PLE0604
+__all__ = [*_response_all, *_items_all, *_events_all, *_resources_all]

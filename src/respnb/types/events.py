@@ -127,9 +127,7 @@ class RefusalDoneEvent(_Located):
 
 
 class ReasoningSummaryPartEvent(_Located):
-    type: Literal[
-        "response.reasoning_summary_part.added", "response.reasoning_summary_part.done"
-    ]
+    type: Literal["response.reasoning_summary_part.added", "response.reasoning_summary_part.done"]
     summary_index: int = 0
     part: ContentPart | None = None
 

@@ -73,6 +73,7 @@ def _serialize_own(value: Any, handler: Any, info: SerializationInfo) -> Any:
 
 _OWN = WrapSerializer(_serialize_own)
 
+
 # ---------------------------------------------------------------- content parts
 class Annotation(WireModel):
     """file_citation, url_citation, container_file_citation, file_path, or any other."""
@@ -103,9 +104,9 @@ class OutputFile(WireModel):
     """Manus: a file the agent produced, inside an assistant message."""
 
     type: str = "output_file"
-    fileUrl: str | None = None  # noqa: N815 - the wire name
-    fileName: str | None = None  # noqa: N815
-    mimeType: str | None = None  # noqa: N815
+    fileUrl: str | None = None
+    fileName: str | None = None
+    mimeType: str | None = None
 
 
 class InputText(WireModel):
@@ -439,7 +440,9 @@ Item = Annotated[
 def item_text(item: Any) -> str:
     """The assistant-visible text of an item: message output_text joined, else ``""``."""
     if isinstance(item, Message) and item.role == "assistant":
-        return "".join(
-            p.text or "" for p in item.content if isinstance(p, OutputText)
-        ) if not isinstance(item.content, str) else item.content
+        return (
+            "".join(p.text or "" for p in item.content if isinstance(p, OutputText))
+            if not isinstance(item.content, str)
+            else item.content
+        )
     return ""

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: setup, lint, types, pytest (unit, server, browser, notebooks).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export PATH="$PWD/.venv/bin:$PATH"
+echo "== ruff"
+ruff check src tests bench
+ruff format --check src tests bench
+echo "== mypy (strict) on src/"
+mypy
+echo "== pytest"
+python -m pytest tests notebooks --nbval-lax -p no:cacheprovider "$@"
