@@ -3,3 +3,85 @@
 from __future__ import annotations
 
 __version__ = "0.1.0"
+
+from . import types
+from ._client import AsyncClient
+from ._exceptions import (
+    APIConnectionError,
+    APIError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    ConflictError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    RespnbError,
+    StreamError,
+    UnprocessableEntityError,
+    UnsupportedFeatureError,
+    WaitTimeoutError,
+)
+from ._profiles import Capabilities, Profile
+from ._stream import AsyncResponseStream
+from ._sync import Client, ResponseStream
+from .types import Response, StreamEvent
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AsyncClient",
+    "AsyncResponseStream",
+    "AuthenticationError",
+    "BadRequestError",
+    "Capabilities",
+    "Client",
+    "ConfigurationError",
+    "ConflictError",
+    "InternalServerError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "Profile",
+    "RateLimitError",
+    "RespnbError",
+    "Response",
+    "ResponseStream",
+    "StreamError",
+    "StreamEvent",
+    "UnprocessableEntityError",
+    "UnsupportedFeatureError",
+    "WaitTimeoutError",
+    "__version__",
+    "types",
+]
+
+# --- notebook layer (helper E): %load_ext respnb, respnb.last ---------------------------------
+__all__ += ["last", "last_parsed", "load_ipython_extension", "unload_ipython_extension"]
+
+
+def load_ipython_extension(ipython: object) -> None:
+    """``%load_ext respnb``: registers ``%%respond`` / ``%respond`` (and ``%tasks``)."""
+    from .notebook.magics import load_ipython_extension as _load
+
+    _load(ipython)
+
+
+def unload_ipython_extension(ipython: object) -> None:
+    """``%unload_ext respnb``: closes the magics' clients."""
+    from .notebook.magics import unload_ipython_extension as _unload
+
+    _unload(ipython)
+
+
+def __getattr__(name: str) -> object:
+    """``respnb.last`` (the latest ``%%respond`` result) and ``respnb.last_parsed``."""
+    if name in ("last", "last_parsed"):
+        from ._session import session
+
+        return getattr(session, name)
+    raise AttributeError(f"module 'respnb' has no attribute {name!r}")

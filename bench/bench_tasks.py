@@ -1,0 +1,239 @@
+"""Background tasks at scale: one process tracking 1,000 tasks, 100k-row history, board bytes.
+
+1. ``tracking``: a local server runs in a *subprocess* (so its CPU is not ours); this process
+   creates ``--tasks`` background responses concurrently and one :class:`Refresher` follows
+   them (streams up to ``max_streams``, polls the rest with backoff, bounded concurrency).
+   Reported: all completed, none lost, wall time, this process's CPU seconds, requests.
+2. ``history``: ``--rows`` synthetic rows in the registry -> ``TaskTable.frame()`` (best of 3).
+   Target: at most 1 s for 100k rows.
+3. ``board``: bytes of the one message the TaskBoard sends per task change (mean and max
+   over 200 changes), against the size of a full sync of the history.
+
+Run: ``python bench/bench_tasks.py [--tasks 1000] [--rows 100000] [--pace 100]``. Writes
+``bench/out/tasks.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+OUT = Path(__file__).resolve().parent / "out" / "tasks.json"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _start_server(tmp: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "respnb", "serve", "--port", str(port),
+         "--db", str(tmp / "server.sqlite3"), "--log-level", "warning"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}/v1"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code < 500:
+                return proc, base
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("the local server did not start")
+
+
+async def bench_tracking(n: int, pace: str, tmp: Path, base_url: str) -> dict[str, Any]:
+    from respnb._client import AsyncClient
+    from respnb.tasks import Refresher, TaskRegistry
+
+    reg = TaskRegistry(tmp / "tasks.sqlite3")
+    ref = Refresher(reg, asyncio.get_running_loop(), max_concurrency=32, max_streams=16,
+                    poll_initial=0.5, poll_max=5.0)
+    limits = httpx.Limits(max_connections=64)
+    async with httpx.AsyncClient(timeout=60, limits=limits) as http:
+        client = AsyncClient("local", base_url=base_url, http_client=http)
+        ref.use_client(client)
+        ref.listen()
+        gate = asyncio.Semaphore(32)
+        cpu0, t0 = time.process_time(), time.perf_counter()
+
+        async def create(i: int) -> str:
+            async with gate:
+                r = await client.responses.create(
+                    model="respnb-demo", input=f"benchmark task {i}", background=True,
+                    store=True, metadata={"respnb_pace": pace})
+            reg.record_response(r, profile="local", base_url=base_url,
+                                body={"input": f"benchmark task {i}", "background": True},
+                                fresh=True)
+            return r.id
+
+        ids = await asyncio.gather(*(create(i) for i in range(n)))
+        created_s = time.perf_counter() - t0
+        peak = ref.following
+        await ref.drain(timeout=600)
+        wall = time.perf_counter() - t0
+        cpu = time.process_time() - cpu0
+        ref.close()
+        await ref.aclose()
+    statuses: dict[str, int] = {}
+    for i in ids:
+        rec = reg.get(i)
+        key = rec.normalized_status if rec else "lost"
+        statuses[str(key)] = statuses.get(str(key), 0) + 1
+    result = {
+        "tasks": n,
+        "distinct_ids": len(set(ids)),
+        "registry_rows": reg.count(),
+        "statuses": statuses,
+        "all_completed": statuses.get("completed", 0) == n,
+        "lost": n - sum(v for k, v in statuses.items() if k != "lost"),
+        "peak_followed": peak,
+        "create_seconds": round(created_s, 2),
+        "wall_seconds": round(wall, 2),
+        "process_cpu_seconds": round(cpu, 2),
+        "cpu_ms_per_task": round(1000 * cpu / n, 2),
+        "refresher_requests": ref.requests,
+        "refresher_errors": len(ref.errors),
+        "pace_tokens_per_s": pace,
+    }
+    reg.close()
+    return result
+
+
+def _synthetic(i: int, now: float) -> dict[str, Any]:
+    status = random.choice(["completed"] * 8 + ["failed", "cancelled", "in_progress"])
+    created = now - random.uniform(0, 90 * 86400)
+    return {
+        "id": f"resp_{i:08d}", "profile": random.choice(["openai", "manus", "local"]),
+        "base_url": "https://api.example/v1",
+        "model": random.choice(["gpt-5", "gpt-5-mini", "manus-1.5", "respnb-demo"]),
+        "status": status, "normalized_status": status, "background": 1,
+        "created_at": created, "started_at": created + 1,
+        "completed_at": None if status == "in_progress" else created + 60,
+        "input_tokens": 120, "output_tokens": 800, "total_tokens": 920,
+        "cached_tokens": 0, "reasoning_tokens": 64,
+        "prompt": f"Research question number {i} about a topic", "title": f"Research {i}",
+        "output_text": "An answer of a few sentences. " * 8,
+        "tags": ["bench"], "cursor": 1000, "updated_at": now,
+    }
+
+
+def bench_history(rows: int, tmp: Path) -> dict[str, Any]:
+    from respnb.tasks import TaskRegistry, TaskTable
+
+    reg = TaskRegistry(tmp / "history.sqlite3")
+    now = time.time()
+    t0 = time.perf_counter()
+    reg.bulk_insert(_synthetic(i, now) for i in range(rows))
+    insert_s = time.perf_counter() - t0
+    table = TaskTable(reg)
+    times = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        df = table.frame()
+        times.append(time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    filtered = table.frame(status="completed", since=now - 30 * 86400, search="question 1")
+    filtered_s = time.perf_counter() - t0
+    reg.close()
+    return {
+        "rows": rows, "frame_rows": len(df), "insert_seconds": round(insert_s, 2),
+        "frame_seconds_best": round(min(times), 3), "frame_seconds_all": [round(t, 3) for t in times],
+        "filtered_rows": len(filtered), "filtered_seconds": round(filtered_s, 3),
+        "target_seconds": 1.0, "meets_target": min(times) <= 1.0,
+        "memory_mb": round(df.memory_usage(deep=True).sum() / 2**20, 1),
+    }
+
+
+def bench_board(tmp: Path, history_rows: int) -> dict[str, Any]:
+    from respnb.notebook.board import TaskBoard
+    from respnb.tasks import TaskRegistry, TaskTable
+    from respnb.types import Response
+
+    reg = TaskRegistry(tmp / "board.sqlite3")
+    now = time.time()
+    reg.bulk_insert(_synthetic(i, now) for i in range(history_rows))
+    board = TaskBoard(TaskTable(reg))
+    sizes: list[int] = []
+    board.send = lambda msg, buffers=None: sizes.append(len(json.dumps(msg, separators=(",", ":"))))
+    for i in range(200):
+        r = Response.model_validate({
+            "id": f"resp_{i:08d}", "status": "completed" if i % 2 else "in_progress",
+            "usage": {"input_tokens": 10, "output_tokens": i, "total_tokens": 10 + i}})
+        reg.record_response(r, fresh=True)
+    per_change = list(sizes)
+    sizes.clear()
+    board.sync()
+    full = sizes[0]
+    board.close()
+    reg.close()
+    return {
+        "changes": len(per_change),
+        "bytes_per_change_mean": round(sum(per_change) / len(per_change), 1),
+        "bytes_per_change_max": max(per_change),
+        "full_sync_bytes": full, "history_rows": history_rows,
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--tasks", type=int, default=1000)
+    ap.add_argument("--rows", type=int, default=100_000)
+    ap.add_argument("--pace", default="100", help="tokens/s of each task (metadata.respnb_pace)")
+    args = ap.parse_args()
+    random.seed(7)
+    with tempfile.TemporaryDirectory(prefix="respnb-bench-") as d:
+        tmp = Path(d)
+        os.environ["RESPNB_HOME"] = str(tmp / "home")
+        proc, base = _start_server(tmp)
+        try:
+            tracking = asyncio.run(bench_tracking(args.tasks, args.pace, tmp, base))
+        finally:
+            proc.terminate()
+            proc.wait(10)
+        history = bench_history(args.rows, tmp)
+        board = bench_board(tmp, 10_000)
+    result = {"tracking": tracking, "history": history, "board": board,
+              "python": sys.version.split()[0], "cpus": os.cpu_count()}
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps(result, indent=2))
+    print(f"{'measure':44} {'value':>14}")
+    print("-" * 59)
+    t, h, b = tracking, history, board
+    lines = [
+        (f"tasks tracked by one process ({t['tasks']})", f"{t['statuses']}"),
+        ("  lost", t["lost"]),
+        ("  wall seconds (create + all complete)", t["wall_seconds"]),
+        ("  process CPU seconds", t["process_cpu_seconds"]),
+        ("  CPU ms per task", t["cpu_ms_per_task"]),
+        ("  refresher requests", t["refresher_requests"]),
+        (f"history -> DataFrame ({h['rows']:,} rows), s", h["frame_seconds_best"]),
+        ("  meets the 1 s target", h["meets_target"]),
+        ("  filtered frame, s", h["filtered_seconds"]),
+        ("board bytes per task change (mean)", b["bytes_per_change_mean"]),
+        ("board bytes per task change (max)", b["bytes_per_change_max"]),
+        (f"board full sync of {b['history_rows']:,} rows, bytes", b["full_sync_bytes"]),
+    ]
+    for k, v in lines:
+        print(f"{k:44} {v!s:>14}")
+    print(f"\nwrote {OUT}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""The ``respnb`` command. Subcommands: ``serve`` (the local Responses API server).
+
+Other modules add subcommands by appending to :data:`SUBCOMMANDS`: a function taking the
+argparse subparsers object that registers its parser and sets ``func`` (``args -> int``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+__all__ = ["SUBCOMMANDS", "build_parser", "main"]
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from respnb._home import home
+    from respnb.server.app import ServerConfig, create_app
+    from respnb.server.dialects import DIALECTS
+
+    if args.dialect not in DIALECTS:  # pragma: no cover - argparse checks choices
+        raise SystemExit(f"unknown dialect {args.dialect!r}")
+    db = Path(args.db) if args.db else home() / "server.sqlite3"
+    config = ServerConfig(
+        db_path=db,
+        dialect=args.dialect,
+        api_key=args.api_key or None,
+        faults=args.faults,
+        pace=args.pace,
+    )
+    auth = "required" if config.api_key else "not required"
+    print(
+        f"respnb serve: http://{args.host}:{args.port}/v1  dialect={config.dialect}  "
+        f"db={db}  api key {auth}  faults={'on' if config.faults else 'off'}  "
+        f"pace={config.pace or 'max'}",
+        file=sys.stderr,
+        flush=True,
+    )
+    uvicorn.run(
+        create_app(config),
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        lifespan="on",
+        timeout_graceful_shutdown=5,
+        timeout_keep_alive=75,
+    )
+    return 0
+
+
+def _add_serve(sub: Any) -> None:
+    p = sub.add_parser(
+        "serve",
+        help="run the local Responses API server",
+        description="Run respnb's local Responses API server (Starlette + "
+        "uvicorn, SQLite WAL store).",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="bind address (default: loopback)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--db", default=None, help="SQLite file (default <home>/server.sqlite3)")
+    p.add_argument(
+        "--dialect",
+        default="openai",
+        choices=["openai", "manus", "maniac"],
+        help="wire dialect to speak (default openai)",
+    )
+    p.add_argument("--api-key", default=None, help="require this key on every request")
+    p.add_argument(
+        "--faults",
+        action="store_true",
+        help="honour the x-respnb-fault request header (tests only)",
+    )
+    p.add_argument(
+        "--pace",
+        type=float,
+        default=None,
+        help="tokens per second of streamed deltas (default: as fast as possible)",
+    )
+    p.add_argument("--log-level", default="warning", help="uvicorn log level")
+    p.set_defaults(func=_serve)
+
+
+SUBCOMMANDS: list[Callable[[Any], None]] = [_add_serve]
+"""Registrars of subcommands; each adds one parser to the subparsers object."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``respnb`` argument parser with every registered subcommand."""
+    parser = argparse.ArgumentParser(prog="respnb", description="respnb command line")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for register in SUBCOMMANDS:
+        register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``respnb`` command."""
+    args = build_parser().parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    return func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

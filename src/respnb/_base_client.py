@@ -1,0 +1,238 @@
+"""Request building, authentication, retries and error mapping on one ``httpx.AsyncClient``.
+
+Every resource goes through :meth:`AsyncAPIClient.request`. It resolves the profile's base URL
+lazily (the ``local`` profile starts its server on first use), adds the auth and default
+headers, puts one ``Idempotency-Key`` on every non-GET request (the same key on each retry of
+that call, so a background task is never created twice), retries as :mod:`respnb._retry`
+says, and turns error answers into the typed exceptions of :mod:`respnb._exceptions`.
+Streaming requests are retried only before their first byte: once the answer's status is
+good, the caller owns the open response.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from ._exceptions import APIConnectionError, APITimeoutError, make_status_error
+from ._profiles import Profile
+from ._retry import RetryPolicy, Sleep
+
+__all__ = ["AsyncAPIClient", "Query", "clean_query"]
+
+log = logging.getLogger("respnb.client")
+
+Query = Mapping[str, Any]
+
+
+def clean_query(query: Query | None) -> dict[str, Any]:
+    """Drop ``None`` values; keep lists (httpx repeats the key for each element)."""
+    if not query:
+        return {}
+    out: dict[str, Any] = {}
+    for key, value in query.items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            out[key] = "true" if value else "false"
+        elif isinstance(value, (list, tuple)):
+            if value:
+                out[key] = [str(v) for v in value]
+        else:
+            out[key] = value
+    return out
+
+
+def _user_agent() -> str:
+    from . import __version__
+
+    return f"respnb/{__version__}"
+
+
+class AsyncAPIClient:
+    """The HTTP layer shared by every resource of one client.
+
+    ``transport`` replaces httpx's network transport (e.g. ``httpx.MockTransport`` in tests);
+    ``sleep`` replaces ``asyncio.sleep`` for retry and polling waits.
+    """
+
+    def __init__(
+        self,
+        profile: Profile,
+        *,
+        timeout: float | httpx.Timeout = 60.0,
+        max_retries: int = 2,
+        transport: httpx.AsyncBaseTransport | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        sleep: Sleep | None = None,
+    ) -> None:
+        if max_retries < 0:
+            raise ValueError("max_retries must be >= 0")
+        self.profile = profile
+        self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        self.transport = transport
+        self.default_headers = dict(default_headers or {})
+        self.sleep: Sleep = sleep or asyncio.sleep
+        self.retry = RetryPolicy(max_retries=max_retries, sleep=self.sleep)
+        self._owns_http = http_client is None
+        self.http = http_client or httpx.AsyncClient(timeout=self.timeout, transport=transport)
+        self._base_url: str | None = None
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} profile={self.profile.name!r}>"
+
+    # --- building -----------------------------------------------------------------------
+    @property
+    def base_url(self) -> str:
+        """The profile's base URL, resolved once (this may start the local server)."""
+        if self._base_url is None:
+            self._base_url = self.profile.resolved_base_url()
+        return self._base_url
+
+    def url(self, path: str) -> str:
+        """An absolute URL for ``path`` (absolute URLs are returned unchanged)."""
+        if path.startswith(("http://", "https://")):
+            return path
+        return f"{self.base_url}/{path.lstrip('/')}"
+
+    def headers(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+        """Default headers: user agent, profile headers, auth, client defaults, then ``extra``."""
+        out = {"User-Agent": _user_agent(), "Accept": "application/json"}
+        out.update(self.profile.headers)
+        out.update(self.profile.auth_headers())
+        out.update(self.default_headers)
+        if extra:
+            out.update(extra)
+        return out
+
+    def build_request(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        query: Query | None = None,
+        files: Any = None,
+        data: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+    ) -> httpx.Request:
+        """One ``httpx.Request`` (JSON body, or multipart ``files``/``data``)."""
+        hdrs = self.headers(headers)
+        kwargs: dict[str, Any] = {}
+        if files is not None:
+            kwargs["files"] = files
+            kwargs["data"] = dict(data or {})
+        elif body is not None:
+            kwargs["content"] = json.dumps(body).encode("utf-8")
+            hdrs.setdefault("Content-Type", "application/json")
+        ext: dict[str, Any] = {}
+        if timeout is not None:
+            to = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+            ext["timeout"] = to.as_dict()
+        return self.http.build_request(
+            method,
+            self.url(path),
+            params=clean_query(query),
+            headers=hdrs,
+            extensions=ext or None,
+            **kwargs,
+        )
+
+    # --- sending ------------------------------------------------------------------------
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        query: Query | None = None,
+        files: Any = None,
+        data: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        stream: bool = False,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> httpx.Response:
+        """Send with retries; return a successful response or raise a typed error.
+
+        With ``stream=True`` the body is left unread (the caller must close the response).
+        """
+        method = method.upper()
+        extra = dict(headers or {})
+        if method != "GET" and not any(k.lower() == "idempotency-key" for k in extra):
+            extra["Idempotency-Key"] = f"respnb-{uuid.uuid4()}"
+        policy = self.retry
+        if max_retries is not None:
+            policy = RetryPolicy(max_retries=max_retries, sleep=self.sleep)
+        retries = 0
+        while True:
+            request = self.build_request(
+                method,
+                path,
+                body=body,
+                query=query,
+                files=files,
+                data=data,
+                headers=extra,
+                timeout=timeout,
+            )
+            if retries:
+                request.headers["x-respnb-retry-count"] = str(retries)
+            try:
+                response = await self.http.send(request, stream=stream)
+            except httpx.TimeoutException as exc:
+                if policy.can_retry_error(retries):
+                    await self._wait(policy, retries, None, f"timeout on {method} {path}")
+                    retries += 1
+                    continue
+                raise APITimeoutError(request=request) from exc
+            except httpx.TransportError as exc:
+                if policy.can_retry_error(retries):
+                    await self._wait(policy, retries, None, f"{type(exc).__name__} on {path}")
+                    retries += 1
+                    continue
+                raise APIConnectionError(
+                    f"Connection error: {type(exc).__name__}: {exc}", request=request
+                ) from exc
+            if response.status_code < 400:
+                return response
+            if policy.should_retry(response, retries):
+                await response.aclose()
+                await self._wait(policy, retries, response, f"{response.status_code} on {path}")
+                retries += 1
+                continue
+            try:
+                await response.aread()
+            finally:
+                await response.aclose()
+            raise make_status_error(response, redact=self.profile.secrets()) from None
+
+    async def _wait(
+        self, policy: RetryPolicy, retries: int, response: httpx.Response | None, why: str
+    ) -> None:
+        delay = policy.delay(retries, response)
+        log.info("retrying (%d/%d) in %.2fs after %s", retries + 1, policy.max_retries, delay, why)
+        await policy.sleep(delay)
+
+    async def request_json(self, method: str, path: str, **kwargs: Any) -> Any:
+        """:meth:`request`, then the decoded JSON body (``None`` when empty)."""
+        response = await self.request(method, path, **kwargs)
+        if not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            return response.text
+
+    async def close(self) -> None:
+        """Close the connection pool (if this client created it)."""
+        if self._owns_http:
+            await self.http.aclose()

@@ -1,0 +1,251 @@
+"""Every error respnb raises.
+
+The tree::
+
+    RespnbError
+    ├── APIError                      (anything that went wrong talking to a service)
+    │   ├── APIStatusError            (the service answered 4xx/5xx; status_code, code, param,
+    │   │   │                          type, request_id, body)
+    │   │   ├── BadRequestError           400
+    │   │   ├── AuthenticationError       401
+    │   │   ├── PermissionDeniedError     403
+    │   │   ├── NotFoundError             404
+    │   │   ├── ConflictError             409
+    │   │   ├── UnprocessableEntityError  422
+    │   │   ├── RateLimitError            429
+    │   │   └── InternalServerError       >= 500
+    │   └── APIConnectionError        (no answer: DNS, refused, reset)
+    │       └── APITimeoutError       (no answer in time)
+    ├── StreamError                   (malformed SSE/JSON from a server; carries the text)
+    ├── UnsupportedFeatureError       (the profile's service does not offer this call)
+    ├── ConfigurationError            (missing key, unknown or bad profile; says how to fix)
+    └── WaitTimeoutError              (``responses.wait`` gave up; carries the last Response)
+
+Messages never contain API keys: the client redacts the profile's key from service
+messages before raising.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+if TYPE_CHECKING:
+    from .types import Response
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConfigurationError",
+    "ConflictError",
+    "InternalServerError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RespnbError",
+    "StreamError",
+    "UnprocessableEntityError",
+    "UnsupportedFeatureError",
+    "WaitTimeoutError",
+    "make_status_error",
+]
+
+
+class RespnbError(Exception):
+    """Base of every respnb error."""
+
+
+class APIError(RespnbError):
+    """An error while talking to a service. ``request`` is the httpx request, when there was one."""
+
+    def __init__(self, message: str, *, request: httpx.Request | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.request = request
+
+
+class APIStatusError(APIError):
+    """The service answered with an error status.
+
+    ``message`` is the service's own message; ``code``, ``param`` and ``type`` come from its
+    ``{"error": {...}}`` envelope when present; ``request_id`` from ``x-request-id``.
+    """
+
+    status_code: int
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        response: httpx.Response,
+        body: Any = None,
+        code: str | int | None = None,
+        param: str | None = None,
+        type: str | None = None,
+    ) -> None:
+        super().__init__(message, request=response.request)
+        self.response = response
+        self.status_code = response.status_code
+        self.body = body
+        self.code = code
+        self.param = param
+        self.type = type
+        self.request_id: str | None = response.headers.get("x-request-id")
+
+    def __str__(self) -> str:
+        rid = f" (request id {self.request_id})" if self.request_id else ""
+        code = f" [{self.code}]" if self.code not in (None, "") else ""
+        return f"Error code {self.status_code}{code}: {self.message}{rid}"
+
+
+class BadRequestError(APIStatusError):
+    """400: the request was malformed or a parameter was invalid."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: the API key is missing or wrong."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the key is valid but not allowed to do this."""
+
+
+class NotFoundError(APIStatusError):
+    """404: no such object (or the service does not offer this endpoint)."""
+
+
+class ConflictError(APIStatusError):
+    """409: the object is in a state that forbids this call."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422: the request was well-formed but could not be processed."""
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests; respnb retried and gave up."""
+
+
+class InternalServerError(APIStatusError):
+    """>= 500: the service failed."""
+
+
+class APIConnectionError(APIError):
+    """The service could not be reached, or the connection broke."""
+
+    def __init__(
+        self, message: str = "Connection error.", *, request: httpx.Request | None = None
+    ) -> None:
+        super().__init__(message, request=request)
+
+
+class APITimeoutError(APIConnectionError):
+    """The service did not answer within the timeout."""
+
+    def __init__(
+        self, message: str = "Request timed out.", *, request: httpx.Request | None = None
+    ):
+        super().__init__(message, request=request)
+
+
+class StreamError(RespnbError):
+    """A server sent a stream respnb cannot read; ``text`` is the offending payload."""
+
+    def __init__(self, message: str, *, text: str = "") -> None:
+        super().__init__(message)
+        self.text = text
+
+
+class UnsupportedFeatureError(RespnbError):
+    """The profile's service does not offer a feature (``profile`` and ``feature`` say which)."""
+
+    def __init__(self, profile: str, feature: str, detail: str | None = None) -> None:
+        self.profile = profile
+        self.feature = feature
+        msg = detail or (
+            f"profile {profile!r} does not support {feature!r}. Use a profile whose service "
+            f"offers it, or enable it with capabilities={{{feature!r}: True}} if it does."
+        )
+        super().__init__(msg)
+
+
+class ConfigurationError(RespnbError):
+    """respnb is not configured well enough to make the call; the message says how to fix it."""
+
+
+class WaitTimeoutError(RespnbError, TimeoutError):
+    """``responses.wait`` timed out; ``response`` is the last state seen (may be None)."""
+
+    def __init__(self, message: str, *, response: Response | None = None) -> None:
+        super().__init__(message)
+        self.response = response
+
+
+_STATUS_CLASSES: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def _redact(value: Any, secrets: tuple[str, ...]) -> Any:
+    if not secrets:
+        return value
+    if isinstance(value, str):
+        for secret in secrets:
+            value = value.replace(secret, "***")
+        return value
+    if isinstance(value, dict):
+        return {k: _redact(v, secrets) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redact(v, secrets) for v in value]
+    return value
+
+
+def make_status_error(response: httpx.Response, *, redact: tuple[str, ...] = ()) -> APIStatusError:
+    """Build the typed error for an error response whose body has been read.
+
+    Reads OpenAI's ``{"error": {"message", "type", "param", "code"}}`` envelope, a flat
+    ``{"message": ...}``, ``{"detail": ...}`` or plain text. Strings in ``redact`` (API keys)
+    are replaced by ``***`` wherever they appear.
+    """
+    text = response.text
+    body: Any
+    try:
+        body = json.loads(text) if text else None
+    except ValueError:
+        body = text
+    err: Any = body.get("error", body) if isinstance(body, dict) else body
+    code = param = kind = None
+    if isinstance(err, dict):
+        message = err.get("message") or err.get("detail") or err.get("msg")
+        code, param, kind = err.get("code"), err.get("param"), err.get("type")
+        if message is None:
+            message = json.dumps(err)
+    elif isinstance(err, str) and err:
+        message = err
+    else:
+        message = response.reason_phrase or "error"
+    secrets = tuple(s for s in redact if s)
+    message = _redact(str(message), secrets)
+    body = _redact(body, secrets)
+    status = response.status_code
+    cls = _STATUS_CLASSES.get(status, InternalServerError if status >= 500 else APIStatusError)
+    return cls(
+        message,
+        response=response,
+        body=body,
+        code=code if isinstance(code, (str, int)) else None,
+        param=param if isinstance(param, str) else None,
+        type=kind if isinstance(kind, str) else None,
+    )

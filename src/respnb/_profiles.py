@@ -1,0 +1,382 @@
+"""Profiles: which service to talk to, how to authenticate, and what it can do.
+
+A :class:`Profile` is declared in code, taken from the built-ins (``openai``, ``manus``,
+``maniac``, ``compatible``, ``local``) or read from ``<home>/profiles.toml``::
+
+    default = "vllm"                 # optional: the profile used when none is given
+
+    [profiles.vllm]
+    kind = "compatible"              # openai | manus | maniac | compatible | local
+    preset = "vllm"                  # compatible only: vllm | ollama | litellm | llamacpp
+    base_url = "http://localhost:8000/v1"
+    api_key_env = "VLLM_API_KEY"     # prefer this to a literal api_key
+    default_model = "Qwen/Qwen3-8B"
+    [profiles.vllm.headers]          # extra headers on every request
+    [profiles.vllm.body]             # default body fields on every create
+    [profiles.vllm.capabilities]     # override what the service can do
+    cancel = false
+
+Environment variables, as users of openai-python expect: ``OPENAI_API_KEY`` and
+``OPENAI_BASE_URL``; ``MANUS_API_KEY`` (sent in the ``API_KEY`` header) and ``MANUS_BASE_URL``;
+``MANIAC_API_KEY`` and ``MANIAC_BASE_URL``; ``RESPNB_BASE_URL`` / ``RESPNB_API_KEY`` for
+``compatible``. Default resolution (:func:`resolve_profile` with nothing given):
+``$RESPNB_PROFILE``, else the config file's ``default``, else ``openai`` when
+``OPENAI_API_KEY`` is set, else ``local`` (respnb's offline server, started on demand).
+
+API keys are :class:`pydantic.SecretStr`; headers are hidden from ``repr``. Use
+:meth:`Profile.public_dict` to store or display a profile.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_serializer
+
+from ._exceptions import ConfigurationError, UnsupportedFeatureError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+__all__ = [
+    "BUILTIN_PROFILES",
+    "Capabilities",
+    "Profile",
+    "ProfileKind",
+    "builtin_profile",
+    "config_path",
+    "load_config",
+    "resolve_profile",
+]
+
+ProfileKind = Literal["openai", "manus", "maniac", "compatible", "local"]
+BUILTIN_PROFILES: tuple[str, ...] = ("openai", "manus", "maniac", "compatible", "local")
+_SECRET_HEADERS = frozenset({"authorization", "api_key", "api-key", "x-api-key"})
+
+
+class Capabilities(BaseModel):
+    """What a service offers. A call needing a feature that is off raises
+    :class:`UnsupportedFeatureError` before anything is sent."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    streaming: bool = True
+    background: bool = True
+    retrieve: bool = True
+    resume: bool = True
+    """``GET /responses/{id}?stream=true&starting_after=N``."""
+    cancel: bool = True
+    delete: bool = True
+    input_items: bool = True
+    input_tokens: bool = True
+    previous_response_id: bool = True
+    conversations: bool = True
+    files: bool = True
+    """OpenAI multipart ``POST /files`` (list/retrieve/delete/content use it too)."""
+    presigned_files: bool = False
+    """Manus two-step upload (``POST /files {filename}`` then PUT to ``upload_url``)."""
+    tasks: bool = False
+    """Manus ``/tasks`` list/update."""
+    tools: bool = True
+
+
+_STATELESS = {
+    "background": False,
+    "retrieve": False,
+    "resume": False,
+    "cancel": False,
+    "delete": False,
+    "input_items": False,
+    "input_tokens": False,
+    "previous_response_id": False,
+    "conversations": False,
+    "files": False,
+}
+
+PRESETS: dict[str, dict[str, bool]] = {
+    "vllm": {
+        "delete": False,
+        "input_items": False,
+        "input_tokens": False,
+        "conversations": False,
+        "files": False,
+    },
+    "ollama": dict(_STATELESS),
+    "llamacpp": dict(_STATELESS),
+    "litellm": {
+        "cancel": False,
+        "resume": False,
+        "input_tokens": False,
+        "conversations": False,
+    },
+}
+"""Capability overrides of the ``compatible`` presets (protocol.md §5)."""
+
+
+class Profile(BaseModel):
+    """One service: its base URL, authentication, default headers/body, and capabilities."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    kind: ProfileKind = "compatible"
+    base_url: str | None = None
+    """None means: from the environment, or (``local``) the on-demand local server."""
+    api_key: SecretStr | None = None
+    api_key_env: str | None = None
+    """Environment variable read for the key when ``api_key`` is not set."""
+    auth: Literal["bearer", "api_key_header", "none"] = "bearer"
+    key_required: bool = True
+    """False for servers that work without a key (local vLLM, Ollama...): sent if present."""
+    headers: dict[str, str] = Field(default_factory=dict, repr=False)
+    body: dict[str, Any] = Field(default_factory=dict)
+    """Default body fields merged under every ``responses.create`` (explicit params win)."""
+    default_model: str | None = None
+    capabilities: Capabilities = Field(default_factory=Capabilities)
+
+    @field_serializer("headers")
+    def _mask_headers(self, headers: dict[str, str]) -> dict[str, str]:
+        # Dumps (JSON or dict) never carry credential header values.
+        return {k: "***" if k.lower() in _SECRET_HEADERS else v for k, v in headers.items()}
+
+    # --- resolution -------------------------------------------------------------------
+    def resolved_base_url(self) -> str:
+        """The base URL (ends without ``/``); starts the local server for ``local``."""
+        if self.base_url:
+            return self.base_url.rstrip("/")
+        if self.kind == "local":
+            try:
+                from .server.launch import ensure_local_server
+            except ImportError as exc:
+                raise ConfigurationError(
+                    "the 'local' profile needs respnb's local server (respnb.server.launch), "
+                    f"which cannot be imported ({exc}); pass another profile or base_url=..."
+                ) from exc
+            return str(ensure_local_server()).rstrip("/")
+        env = {"maniac": "MANIAC_BASE_URL", "compatible": "RESPNB_BASE_URL"}.get(self.kind)
+        hint = f"set ${env} or " if env else ""
+        raise ConfigurationError(
+            f"profile {self.name!r} has no base URL: {hint}pass base_url=... to the client "
+            f"or set base_url in {config_path()}."
+        )
+
+    def resolved_api_key(self) -> str | None:
+        """The API key: the literal one, else ``$api_key_env``; None when there is none."""
+        if self.api_key is not None and self.api_key.get_secret_value():
+            return self.api_key.get_secret_value()
+        if self.api_key_env:
+            return os.environ.get(self.api_key_env) or None
+        return None
+
+    def require_api_key(self) -> None:
+        """Raise :class:`ConfigurationError` (saying how to fix it) if a needed key is missing."""
+        if self.auth == "none" or not self.key_required or self.resolved_api_key():
+            return
+        where = f"set ${self.api_key_env}" if self.api_key_env else "set api_key in the profile"
+        raise ConfigurationError(
+            f"profile {self.name!r} needs an API key: {where}, or pass api_key=... to the client."
+        )
+
+    def auth_headers(self) -> dict[str, str]:
+        """The authentication headers (Manus: ``API_KEY``; others: Bearer)."""
+        key = self.resolved_api_key()
+        if not key or self.auth == "none":
+            return {}
+        if self.auth == "api_key_header":
+            return {"API_KEY": key}
+        return {"Authorization": f"Bearer {key}"}
+
+    def secrets(self) -> tuple[str, ...]:
+        """Every secret value this profile may send (to redact from messages)."""
+        found = [self.resolved_api_key() or ""]
+        found += [v for k, v in self.headers.items() if k.lower() in _SECRET_HEADERS]
+        return tuple(s for s in found if len(s) >= 4)
+
+    # --- capabilities -----------------------------------------------------------------
+    def supports(self, feature: str) -> bool:
+        """True if the capability flag ``feature`` is on (unknown features: False)."""
+        return bool(getattr(self.capabilities, feature, False))
+
+    def require(self, feature: str) -> None:
+        """Raise :class:`UnsupportedFeatureError` naming the profile and feature if it is off."""
+        if not self.supports(feature):
+            raise UnsupportedFeatureError(self.name, feature)
+
+    # --- copies and display -----------------------------------------------------------
+    def with_overrides(
+        self,
+        *,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        headers: dict[str, str] | None = None,
+        capabilities: dict[str, bool] | None = None,
+    ) -> Profile:
+        """A copy with the given fields replaced (headers merged, capabilities updated)."""
+        update: dict[str, Any] = {}
+        if base_url is not None:
+            update["base_url"] = base_url
+        if api_key is not None:
+            update["api_key"] = SecretStr(api_key)
+            if self.auth == "none":
+                update["auth"] = "bearer"
+        if headers:
+            update["headers"] = {**self.headers, **headers}
+        if capabilities:
+            caps = {**self.capabilities.model_dump(), **capabilities}
+            update["capabilities"] = Capabilities(**caps)
+        return self.model_copy(update=update)
+
+    def public_dict(self) -> dict[str, Any]:
+        """A JSON-ready description without secrets (header values masked, no key)."""
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "base_url": self.base_url,
+            "auth": self.auth,
+            "has_api_key": self.resolved_api_key() is not None,
+            "headers": {k: "***" for k in self.headers},
+            "body": dict(self.body),
+            "default_model": self.default_model,
+            "capabilities": self.capabilities.model_dump(),
+        }
+
+
+def builtin_profile(name: str, *, preset: str | None = None) -> Profile:
+    """A built-in profile, reading its environment variables now."""
+    env = os.environ.get
+    if name == "openai":
+        return Profile(
+            name="openai",
+            kind="openai",
+            base_url=env("OPENAI_BASE_URL") or "https://api.openai.com/v1",
+            api_key_env="OPENAI_API_KEY",
+        )
+    if name == "manus":
+        return Profile(
+            name="manus",
+            kind="manus",
+            base_url=env("MANUS_BASE_URL") or "https://api.manus.ai/v1",
+            api_key_env="MANUS_API_KEY",
+            auth="api_key_header",
+            body={"task_mode": "agent", "agent_profile": "quality"},
+            capabilities=Capabilities(
+                streaming=False,
+                resume=False,
+                cancel=False,
+                input_items=False,
+                input_tokens=False,
+                conversations=False,
+                files=True,
+                presigned_files=True,
+                tasks=True,
+            ),
+        )
+    if name == "maniac":
+        return Profile(
+            name="maniac",
+            kind="maniac",
+            base_url=env("MANIAC_BASE_URL"),
+            api_key_env="MANIAC_API_KEY",
+            capabilities=Capabilities(
+                tools=False,
+                input_items=False,
+                input_tokens=False,
+                conversations=False,
+                files=False,
+            ),
+        )
+    if name == "compatible":
+        if preset is not None and preset not in PRESETS:
+            raise ConfigurationError(
+                f"unknown compatible preset {preset!r}; choose one of {sorted(PRESETS)}."
+            )
+        return Profile(
+            name="compatible" if preset is None else preset,
+            kind="compatible",
+            base_url=env("RESPNB_BASE_URL"),
+            api_key_env="RESPNB_API_KEY",
+            key_required=False,
+            capabilities=Capabilities(**PRESETS.get(preset or "", {})),
+        )
+    if name == "local":
+        return Profile(name="local", kind="local", auth="none", default_model="respnb-demo")
+    raise ConfigurationError(
+        f"unknown profile {name!r}: use one of {list(BUILTIN_PROFILES)} or declare "
+        f"[profiles.{name}] in {config_path()}."
+    )
+
+
+def config_path() -> Path:
+    """``<home>/profiles.toml``."""
+    from ._home import home
+
+    return home() / "profiles.toml"
+
+
+def load_config(path: Path | None = None) -> tuple[dict[str, Profile], str | None]:
+    """Read the profiles (and the ``default`` name) declared in a TOML file.
+
+    A missing file gives ``({}, None)``; a malformed one raises :class:`ConfigurationError`.
+    """
+    path = path or config_path()
+    if not path.is_file():
+        return {}, None
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigurationError(f"cannot read {path}: {exc}. Fix the TOML syntax.") from exc
+    default = data.get("default")
+    profiles: dict[str, Profile] = {}
+    for name, spec in (data.get("profiles") or {}).items():
+        if not isinstance(spec, dict):
+            raise ConfigurationError(f"{path}: [profiles.{name}] must be a table.")
+        profiles[name] = _profile_from_spec(name, dict(spec), path)
+    return profiles, default if isinstance(default, str) else None
+
+
+def _profile_from_spec(name: str, spec: dict[str, Any], path: Path) -> Profile:
+    kind = spec.pop("kind", name if name in BUILTIN_PROFILES else "compatible")
+    preset = spec.pop("preset", None)
+    try:
+        base = builtin_profile(kind, preset=preset)
+        caps = {**base.capabilities.model_dump(), **spec.pop("capabilities", {})}
+        fields = {**base.model_dump(exclude={"capabilities"}), **spec}
+        fields.update(name=name, capabilities=Capabilities(**caps))
+        return Profile(**fields)
+    except (ValidationError, TypeError, ConfigurationError) as exc:
+        raise ConfigurationError(f"{path}: bad profile {name!r}: {exc}") from None
+
+
+def resolve_profile(
+    profile: str | Profile | None = None,
+    *,
+    base_url: str | None = None,
+    api_key: str | None = None,
+) -> Profile:
+    """The profile a client uses; ``base_url``/``api_key`` override the profile's.
+
+    A name is looked up in the config file first, then among the built-ins. With no profile:
+    ``$RESPNB_PROFILE``, the config ``default``, ``openai`` if ``$OPENAI_API_KEY`` is set,
+    else ``local``; a ``base_url`` given with the ``local`` default makes it ``compatible``.
+    """
+    if isinstance(profile, Profile):
+        resolved = profile
+    else:
+        declared, default = load_config()
+        name = profile
+        implicit = name is None
+        if name is None:
+            name = os.environ.get("RESPNB_PROFILE") or default
+        if name is None:
+            name = "openai" if os.environ.get("OPENAI_API_KEY") else "local"
+        if implicit and name == "local" and base_url is not None:
+            name = "compatible"
+        resolved = declared[name] if name in declared else builtin_profile(name)
+    if base_url is not None or api_key is not None:
+        resolved = resolved.with_overrides(base_url=base_url, api_key=api_key)
+    return resolved

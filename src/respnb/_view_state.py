@@ -1,0 +1,429 @@
+"""The render state of one response, and the patches that keep a front end in step with it.
+
+Jupyter-free: ``notebook.view.ResponseView`` ships these patches to the browser, and plain Python
+can read the state (``state.text``, ``state.blocks``, ``state.header``, ``state.usage``).
+
+A patch is a small JSON-ready dict; every op names the block (``index`` = ``output_index``):
+
+* ``{op:"item", index, item, done}`` — a new item (its full JSON); a finished item that the view
+  already holds only sends what changed, so streamed text never travels twice;
+* ``{op:"delta", index, field, part, delta}`` — text appended; ``field`` is ``text`` / ``refusal``
+  (``item.content[part]``), ``summary`` (``item.summary[part]``), ``reasoning``
+  (``item.content[part]``, raw reasoning), or ``arguments`` / ``code`` / ``input`` (an item field);
+* ``{op:"part", index, field, part, value}`` — keys merged into ``item[field][part]`` (``field`` is
+  ``content`` or ``summary``; a part added, or corrected by a ``.done`` event);
+* ``{op:"annotation", index, part, annotation}`` — a citation appended to an output_text part;
+* ``{op:"set", index, key, value, unset?}`` — one item field replaced (status, a partial image,
+  ...), or removed when ``unset`` is true;
+* ``{op:"done", index}`` — the item is finished (its changed fields came just before);
+* ``{op:"header", ...}``, ``{op:"usage", ...}``, ``{op:"error", code, message}``.
+
+:class:`Coalescer` (from ``respnb._coalescer``) batches patches for the wire.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from copy import deepcopy
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._coalescer import Coalescer, Patch
+from .types import Response, ResponseError, StreamEvent, normalize_status
+
+__all__ = ["DELTA_FIELDS", "Block", "Coalescer", "Patch", "ResponseViewState"]
+
+# field -> (container key in the item or None for a top-level string, default part type)
+DELTA_FIELDS: dict[str, tuple[str | None, str]] = {
+    "text": ("content", "output_text"),
+    "refusal": ("content", "refusal"),
+    "summary": ("summary", "summary_text"),
+    "reasoning": ("content", "reasoning_text"),
+    "arguments": (None, ""),
+    "code": (None, ""),
+    "input": (None, ""),
+}
+_PART_KEY = {"text": "text", "refusal": "refusal", "summary": "text", "reasoning": "text"}
+
+# event type -> (delta field, implicit item type)
+_DELTA_EVENTS: dict[str, tuple[str, str]] = {
+    "response.output_text.delta": ("text", "message"),
+    "response.refusal.delta": ("refusal", "message"),
+    "response.reasoning_summary_text.delta": ("summary", "reasoning"),
+    "response.reasoning_text.delta": ("reasoning", "reasoning"),
+    "response.function_call_arguments.delta": ("arguments", "function_call"),
+    "response.mcp_call_arguments.delta": ("arguments", "mcp_call"),
+    "response.code_interpreter_call_code.delta": ("code", "code_interpreter_call"),
+    "response.custom_tool_call_input.delta": ("input", "custom_tool_call"),
+}
+# event type -> (field, key of the full value in the event, implicit item type)
+_DONE_EVENTS: dict[str, tuple[str, str, str]] = {
+    "response.output_text.done": ("text", "text", "message"),
+    "response.refusal.done": ("refusal", "refusal", "message"),
+    "response.reasoning_summary_text.done": ("summary", "text", "reasoning"),
+    "response.reasoning_text.done": ("reasoning", "text", "reasoning"),
+    "response.function_call_arguments.done": ("arguments", "arguments", "function_call"),
+    "response.mcp_call_arguments.done": ("arguments", "arguments", "mcp_call"),
+    "response.code_interpreter_call_code.done": ("code", "code", "code_interpreter_call"),
+    "response.custom_tool_call_input.done": ("input", "input", "custom_tool_call"),
+}
+_PHASES = frozenset(
+    {"in_progress", "searching", "interpreting", "generating", "completed", "failed"}
+)
+_PART_EVENTS = {
+    "response.content_part.added": "content",
+    "response.content_part.done": "content",
+    "response.reasoning_summary_part.added": "summary",
+    "response.reasoning_summary_part.done": "summary",
+    "response.reasoning_part.added": "content",
+    "response.reasoning_part.done": "content",
+}
+
+
+@dataclass
+class Block:
+    """One output item as the view shows it: its kind, its JSON, and whether it is finished."""
+
+    index: int
+    kind: str
+    item: dict[str, Any]
+    done: bool = False
+
+    @property
+    def text(self) -> str:
+        """The markdown of a message (its output_text parts), a reasoning summary, else ``""``."""
+        key = "summary" if self.kind == "reasoning" else "content"
+        parts = self.item.get(key)
+        if isinstance(parts, str):
+            return parts
+        if not isinstance(parts, list):
+            return ""
+        kinds = {"summary_text"} if self.kind == "reasoning" else {"output_text"}
+        return "".join(
+            str(p.get("text") or "")
+            for p in parts
+            if isinstance(p, dict) and p.get("type") in kinds
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The block as the front end stores it."""
+        return {"index": self.index, "kind": self.kind, "item": self.item, "done": self.done}
+
+
+@dataclass
+class ResponseViewState:
+    """Header, ordered blocks, usage and error of one response; :meth:`apply` returns patches."""
+
+    profile: str | None = None
+    model: str | None = None
+    header: dict[str, Any] = field(default_factory=dict)
+    usage: dict[str, int] = field(default_factory=dict)
+    error: dict[str, Any] | None = None
+    response: Response | None = None
+    _blocks: dict[int, Block] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self.header.setdefault("profile", self.profile)
+        self.header.setdefault("model", self.model)
+        self.header.setdefault("status", None)
+        self.header.setdefault("status_raw", None)
+
+    # ------------------------------------------------------------------ reading
+    @property
+    def blocks(self) -> list[Block]:
+        """The blocks in output order."""
+        return [self._blocks[i] for i in sorted(self._blocks)]
+
+    @property
+    def text(self) -> str:
+        """All assistant message text (markdown), joined."""
+        return "".join(
+            b.text for b in self.blocks if b.kind == "message" and b.item.get("role") != "user"
+        )
+
+    @property
+    def status(self) -> str | None:
+        """The normalized status (``in_progress``, ``completed``, ``requires_input``, ...)."""
+        status = self.header.get("status")
+        return status if isinstance(status, str) else None
+
+    def snapshot_blocks(self) -> list[dict[str, Any]]:
+        """Every block as JSON, for a full resync of a front end."""
+        return [b.to_json() for b in self.blocks]
+
+    # ------------------------------------------------------------------ building
+    @classmethod
+    def from_response(cls, response: Response, *, profile: str | None = None) -> ResponseViewState:
+        """The state of a finished (or polled) response."""
+        state = cls(profile=profile, model=response.model)
+        state._apply_response(response, [])
+        for i, item in enumerate(response.output):
+            dumped = item.to_dict() if hasattr(item, "to_dict") else dict(item)
+            state._blocks[i] = Block(i, str(dumped.get("type") or "unknown"), dumped, done=True)
+        return state
+
+    def apply_all(self, events: Iterable[StreamEvent]) -> list[Patch]:
+        """Apply several events; the concatenated patches."""
+        out: list[Patch] = []
+        for event in events:
+            out.extend(self.apply(event))
+        return out
+
+    def apply(self, event: StreamEvent) -> list[Patch]:
+        """Fold one stream event into the state; the patches a front end needs to follow."""
+        kind = event.type
+        out: list[Patch] = []
+        spec = _DELTA_EVENTS.get(kind)
+        if spec is not None:
+            delta = getattr(event, "delta", "") or ""
+            fld, implicit = spec
+            index = int(getattr(event, "output_index", 0) or 0)
+            part = _part_index(event)
+            block = self._ensure(index, implicit, out)
+            self._append(block, fld, part, delta)
+            if delta:
+                out.append(
+                    {"op": "delta", "index": index, "field": fld, "part": part, "delta": delta}
+                )
+            return out
+        done = _DONE_EVENTS.get(kind)
+        if done is not None:
+            fld, key, implicit = done
+            index = int(getattr(event, "output_index", 0) or 0)
+            block = self._ensure(index, implicit, out)
+            self._settle(block, fld, _part_index(event), str(getattr(event, key, "") or ""), out)
+            return out
+        if kind.startswith("response.output_item."):
+            self._on_item(event, kind.endswith(".done"), out)
+        elif kind in _PART_EVENTS:
+            self._on_part(event, _PART_EVENTS[kind], out)
+        elif kind == "response.output_text.annotation.added":
+            self._on_annotation(event, out)
+        elif kind == "error":
+            err = event.as_error() if hasattr(event, "as_error") else ResponseError()
+            self._set_error(err, out)
+        elif kind == "response.image_generation_call.partial_image":
+            index = int(getattr(event, "output_index", 0) or 0)
+            block = self._ensure(index, "image_generation_call", out)
+            self._set(block, "partial_image_b64", getattr(event, "partial_image_b64", ""), out)
+        elif isinstance(getattr(event, "response", None), Response):
+            self._apply_response(event.response, out)  # type: ignore[attr-defined]
+        elif kind.count(".") == 2 and kind.rsplit(".", 1)[1] in _PHASES:
+            # hosted tool progress: response.<tool>.<phase>
+            index = int(getattr(event, "output_index", 0) or 0)
+            block = self._ensure(index, kind.split(".")[1], out)
+            self._set(block, "status", kind.rsplit(".", 1)[1], out)
+        return out
+
+    def apply_response(self, response: Response) -> list[Patch]:
+        """Fold a whole Response (a poll result, the final one) into the state; its output
+        items replace the blocks at the same positions."""
+        out: list[Patch] = []
+        self._apply_response(response, out, reconcile=True)
+        return out
+
+    def set_error(self, message: str, code: str | int | None = None) -> list[Patch]:
+        """Record an error raised outside the stream (a transport error, an interrupt)."""
+        out: list[Patch] = []
+        self._set_error(ResponseError(code=code, message=message), out)
+        return out
+
+    def set_header(self, **fields: Any) -> list[Patch]:
+        """Change header fields directly (profile, model, status, ...)."""
+        changed = {k: v for k, v in fields.items() if self.header.get(k) != v}
+        self.header.update(changed)
+        return [{"op": "header", **changed}] if changed else []
+
+    # ------------------------------------------------------------------ internals
+    def _ensure(self, index: int, kind: str, out: list[Patch]) -> Block:
+        block = self._blocks.get(index)
+        if block is None:
+            item: dict[str, Any] = {"type": kind}
+            if kind == "message":
+                item.update(role="assistant", content=[])
+            block = self._blocks[index] = Block(index, kind, item)
+            out.append({"op": "item", "index": index, "item": deepcopy(item), "done": False})
+        return block
+
+    def _append(self, block: Block, fld: str, part: int, delta: str) -> None:
+        container, ptype = DELTA_FIELDS[fld]
+        if container is None:
+            block.item[fld] = str(block.item.get(fld) or "") + delta
+            return
+        target = _part(block.item, container, part, ptype)
+        key = _PART_KEY[fld]
+        target[key] = str(target.get(key) or "") + delta
+
+    def _settle(self, block: Block, fld: str, part: int, value: str, out: list[Patch]) -> None:
+        container, ptype = DELTA_FIELDS[fld]
+        if container is None:
+            self._set(block, fld, value, out)
+            return
+        target = _part(block.item, container, part, ptype)
+        key = _PART_KEY[fld]
+        if target.get(key) != value:
+            target[key] = value
+            out.append(
+                {
+                    "op": "part",
+                    "index": block.index,
+                    "field": container,
+                    "part": part,
+                    "value": {"type": target.get("type", ptype), key: value},
+                }
+            )
+
+    def _set(self, block: Block, key: str, value: Any, out: list[Patch]) -> None:
+        if block.item.get(key) != value:
+            block.item[key] = value
+            out.append({"op": "set", "index": block.index, "key": key, "value": value})
+
+    def _on_item(self, event: Any, done: bool, out: list[Patch]) -> None:
+        self._replace(int(event.output_index or 0), event.item.to_dict(), done, out)
+
+    def _replace(self, index: int, item: dict[str, Any], done: bool, out: list[Patch]) -> None:
+        """Install ``item`` at ``index``; only what changed goes out (never the text again)."""
+        old = self._blocks.get(index)
+        kind = str(item.get("type") or "unknown")
+        self._blocks[index] = Block(index, kind, item, done=done or (old is not None and old.done))
+        if old is None or old.kind != kind:
+            out.append({"op": "item", "index": index, "item": deepcopy(item), "done": done})
+            return
+        _diff_item(index, old.item, item, out)
+        if done and not old.done:
+            out.append({"op": "done", "index": index})
+
+    def _on_part(self, event: Any, container: str, out: list[Patch]) -> None:
+        index = int(event.output_index or 0)
+        block = self._ensure(index, "reasoning" if container == "summary" else "message", out)
+        part = _part_index(event)
+        raw = getattr(event, "part", None)
+        value = raw.to_dict() if raw is not None else {"type": "summary_text", "text": ""}
+        ptype = str(value.get("type") or "output_text")
+        existing = block.item.get(container)
+        new = not isinstance(existing, list) or len(existing) <= part
+        current = _part(block.item, container, part, ptype)
+        changed = {k: v for k, v in value.items() if new or current.get(k, _MISSING) != v}
+        if changed:
+            current.update(deepcopy(changed))
+            out.append(
+                {
+                    "op": "part",
+                    "index": index,
+                    "field": container,
+                    "part": part,
+                    "value": {"type": current.get("type"), **deepcopy(changed)},
+                }
+            )
+
+    def _on_annotation(self, event: Any, out: list[Patch]) -> None:
+        index = int(event.output_index or 0)
+        block = self._ensure(index, "message", out)
+        part = _part_index(event)
+        target = _part(block.item, "content", part, "output_text")
+        annotation = event.annotation.to_dict()
+        target.setdefault("annotations", []).append(deepcopy(annotation))
+        out.append({"op": "annotation", "index": index, "part": part, "annotation": annotation})
+
+    def _apply_response(
+        self, response: Response, out: list[Patch], *, reconcile: bool = False
+    ) -> None:
+        self.response = response
+        meta = response.metadata or {}
+        changes: dict[str, Any] = {
+            "id": response.id or self.header.get("id"),
+            "model": response.model or self.header.get("model"),
+            "status": normalize_status(response.status),
+            "status_raw": response.status,
+            "created_at": response.created_at,
+            "completed_at": response.completed_at,
+            "task_url": meta.get("task_url"),
+            "share_url": meta.get("share_url"),
+            "title": meta.get("task_title"),
+        }
+        if response.incomplete_details is not None:
+            changes["incomplete_reason"] = response.incomplete_details.reason
+        changes = {k: v for k, v in changes.items() if v is not None or k in self.header}
+        out.extend(self.set_header(**changes))
+        if response.usage is not None:
+            u = response.usage
+            usage = {
+                "input_tokens": u.input_tokens,
+                "cached_tokens": u.cached_tokens,
+                "output_tokens": u.output_tokens,
+                "reasoning_tokens": u.reasoning_tokens,
+                "total_tokens": u.total_tokens,
+            }
+            if usage != self.usage:
+                self.usage = usage
+                out.append({"op": "usage", **usage})
+        if response.error is not None:
+            self._set_error(response.error, out)
+        if response.is_terminal or reconcile:
+            # Reconcile: items a reduced stream never finished (or never sent) come from here.
+            for i, item in enumerate(response.output):
+                self._replace(i, item.to_dict(), response.is_terminal, out)
+
+    def _set_error(self, err: ResponseError, out: list[Patch]) -> None:
+        error = {"code": err.code, "message": err.message or "error"}
+        if error != self.error:
+            self.error = error
+            out.append({"op": "error", **error})
+
+
+_MISSING: Any = object()
+
+
+def _diff_item(index: int, old: dict[str, Any], new: dict[str, Any], out: list[Patch]) -> None:
+    """Patches turning ``old`` into ``new``: changed keys, and changed keys of changed parts."""
+    for key in [*new, *(k for k in old if k not in new)]:
+        a, b = old.get(key, _MISSING), new.get(key)
+        if a == b:
+            continue
+        if (
+            key in ("content", "summary")
+            and isinstance(a, list)
+            and isinstance(b, list)
+            and len(a) <= len(b)
+            and all(isinstance(p, dict) for p in [*a, *b])
+        ):
+            for pi, bp in enumerate(b):
+                ap = a[pi] if pi < len(a) else {}
+                changed = {k: v for k, v in bp.items() if ap.get(k, _MISSING) != v}
+                if changed:
+                    out.append(
+                        {
+                            "op": "part",
+                            "index": index,
+                            "field": key,
+                            "part": pi,
+                            "value": {"type": bp.get("type"), **deepcopy(changed)},
+                        }
+                    )
+            continue
+        if key not in new:
+            out.append({"op": "set", "index": index, "key": key, "value": None, "unset": True})
+        else:
+            out.append({"op": "set", "index": index, "key": key, "value": deepcopy(b)})
+
+
+def _part_index(event: Any) -> int:
+    for name in ("content_index", "summary_index"):
+        value = getattr(event, name, None)
+        if isinstance(value, int):
+            return value
+    return 0
+
+
+def _part(item: dict[str, Any], container: str, index: int, ptype: str) -> dict[str, Any]:
+    parts = item.get(container)
+    if not isinstance(parts, list):
+        parts = item[container] = (
+            [] if not isinstance(parts, str) else [{"type": "output_text", "text": parts}]
+        )
+    while len(parts) <= index:
+        parts.append({"type": ptype, **({"text": ""} if ptype != "refusal" else {"refusal": ""})})
+    if not isinstance(parts[index], dict):
+        parts[index] = {"type": ptype}
+    part: dict[str, Any] = parts[index]
+    return part

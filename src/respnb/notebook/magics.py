@@ -1,0 +1,400 @@
+"""``%%respond`` (the cell is the prompt) and ``%respond`` (the rest of the line is).
+
+Load with ``%load_ext respnb``; ``%%respond?`` lists every option. Decisions:
+
+* Runs start fresh; ``-c`` chains onto this notebook's previous response of the same profile.
+* The result (a :class:`~respnb._session.RespondResult`, a Response with ``output_text``,
+  ``.parsed`` for ``--schema``) goes to ``_r`` (or ``--out NAME``) and to ``respnb.last``.
+* A foreground run blocks while its view updates live; interrupting the kernel closes the
+  stream (or cancels a background-mode response) and keeps the partial answer in the result.
+* ``-b`` returns at once; a worker thread keeps the view updating and sets the result when the
+  response finishes. The view's Cancel button cancels it.
+* Function tools: one view per round, and every call with its output shown between them.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_expand
+from IPython.core.magic_arguments import parse_argstring
+
+from .._attachments import AttachmentError, build_input
+from .._exceptions import APIError, ConfigurationError, RespnbError, UnsupportedFeatureError
+from .._profiles import Profile, resolve_profile
+from .._prompt import PromptError, interpolate
+from .._session import RespondResult, session
+from .._sync import Client
+from .._tool_loop import run_tool_loop
+from ..types import TERMINAL_STATUSES, FunctionCall, Response
+from ._magic_args import RespondOptions, build_options, respond_arguments, schema_format, split_line
+from ._run_display import RunDisplay, make_view
+
+__all__ = ["LOCAL_NOTICE", "BackgroundRun", "RespondMagics", "load_ipython_extension"]
+
+LOCAL_NOTICE = (
+    "respnb: no API key or profile is configured, so %%respond uses the `local` profile "
+    "(respnb's offline demo server, started on demand). To use a real service, set "
+    "OPENAI_API_KEY and run `%%respond --profile openai -m MODEL`, or set RESPNB_PROFILE "
+    "(or a default in profiles.toml)."
+)
+
+
+class _Interrupted(Exception):
+    """Raised out of a round when the user interrupted it; carries the partial response."""
+
+    def __init__(self, partial: Response) -> None:
+        super().__init__("interrupted")
+        self.partial = partial
+
+
+@dataclass
+class _Run:
+    client: Client
+    profile: Profile
+    opts: RespondOptions
+    params: dict[str, Any]
+    display: RunDisplay
+    response_id: str | None = None
+    cancel_requested: threading.Event = field(default_factory=threading.Event)
+
+
+@dataclass
+class BackgroundRun:
+    """A ``-b`` run: its thread, and its result once finished."""
+
+    thread: threading.Thread
+    run: _Run
+    result: RespondResult | None = None
+    error: BaseException | None = None
+
+    def wait(self, timeout: float | None = None) -> RespondResult | None:
+        """Block until the run finished; its result (None if it failed: see ``error``)."""
+        self.thread.join(timeout)
+        return self.result
+
+    def cancel(self) -> None:
+        """Ask the service to cancel the response (what the view's Cancel button does)."""
+        _cancel(self.run)
+
+
+def _cancel(run: _Run) -> None:
+    run.cancel_requested.set()
+    if run.response_id and run.profile.supports("cancel"):
+        try:
+            run.client.responses.cancel(run.response_id)
+        except APIError as exc:  # already finished, or not cancellable: say so, carry on
+            run.display.note(f"respnb: cancel failed: {exc}")
+
+
+@magics_class
+class RespondMagics(Magics):
+    """The ``respond`` line/cell magic. ``view_factory(profile, model)`` and ``confirm(call)``
+    can be replaced (tests, embedding)."""
+
+    def __init__(self, shell: Any = None) -> None:
+        super().__init__(shell)  # type: ignore[no-untyped-call]
+        self._clients: dict[tuple[str, str | None], Client] = {}
+        self.view_factory: Callable[[str, str | None], Any] | None = None
+        self.confirm: Callable[[FunctionCall], bool] = _ask
+        self.background_runs: list[BackgroundRun] = []
+
+    @respond_arguments
+    @no_var_expand  # type: ignore[untyped-decorator]
+    @line_cell_magic  # type: ignore[untyped-decorator]
+    def respond(self, line: str, cell: str | None = None) -> None:
+        """Send a prompt to a Responses API service and show the answer live."""
+        parser = self.respond.parser
+        if cell is None:
+            tokens, template = split_line(line, parser)
+            args = parser.parse_args(tokens)
+        else:
+            args = parse_argstring(self.respond, line)  # type: ignore[no-untyped-call]
+            if args.prompt:
+                raise UsageError(
+                    f"unexpected text after %%respond: {' '.join(args.prompt)!r}. The prompt "
+                    "is the cell body; options start with - (see %%respond?)."
+                )
+            template = cell
+        if not template.strip():
+            raise UsageError("nothing to send: write the prompt in the cell (or after %respond).")
+        user_ns = self.shell.user_ns if self.shell is not None else {}
+        opts = build_options(args, user_ns)
+        try:
+            prompt = interpolate(template, user_ns)
+            if opts.instructions:
+                opts.instructions = interpolate(opts.instructions, user_ns)
+        except PromptError as exc:
+            raise UsageError(str(exc)) from None
+        run = self._prepare(opts, prompt)
+        if opts.background:
+            self._start_background(run)
+        else:
+            self._foreground(run)
+
+    # ------------------------------------------------------------------ preparation
+    def _client(self, profile: Profile) -> Client:
+        key = (profile.name, profile.base_url)
+        if key not in self._clients:
+            try:
+                self._clients[key] = Client(profile)
+            except ConfigurationError as exc:
+                raise UsageError(str(exc)) from None
+        return self._clients[key]
+
+    def _prepare(self, opts: RespondOptions, prompt: str) -> _Run:
+        try:
+            profile = resolve_profile(opts.profile)
+        except ConfigurationError as exc:
+            raise UsageError(str(exc)) from None
+        if opts.profile is None and profile.kind == "local" and not session.local_notice_shown:
+            session.local_notice_shown = True
+            print(LOCAL_NOTICE)
+        _check_capabilities(profile, opts)
+        model = opts.model or profile.default_model
+        if not model and profile.kind != "manus":
+            raise UsageError(
+                f"profile {profile.name!r} has no default model: pass --model/-m MODEL."
+            )
+        previous = None
+        if opts.cont:
+            try:
+                previous = session.previous_id(profile.name)
+            except LookupError as exc:
+                raise UsageError(str(exc)) from None
+        client = self._client(profile)
+        try:
+            input_ = build_input(prompt, opts.attachments, profile=profile, files=client.files)
+        except AttachmentError as exc:
+            raise UsageError(str(exc)) from None
+        params: dict[str, Any] = {
+            "model": model,
+            "input": input_,
+            "instructions": opts.instructions,
+            "previous_response_id": previous,
+            "conversation": opts.conversation,
+            "store": opts.store,
+            "background": opts.background or None,
+            "reasoning": opts.reasoning,
+            "tools": opts.tools or None,
+            "max_output_tokens": opts.max_output_tokens,
+            "temperature": opts.temperature,
+            "text": {"format": schema_format(opts.schema)} if opts.schema else None,
+        }
+        params = {k: v for k, v in params.items() if v is not None}
+        if opts.extra:
+            params["extra_body"] = dict(opts.extra)
+        display = RunDisplay(
+            quiet=opts.quiet,
+            threaded=opts.background,
+            factory=lambda: make_view(self.view_factory, profile.name, model),
+        )
+        return _Run(client, profile, opts, params, display)
+
+    # ------------------------------------------------------------------ running
+    def _foreground(self, run: _Run) -> None:
+        try:
+            result = self._execute(run)
+        except _Interrupted as stop:
+            result = RespondResult.wrap(stop.partial, interrupted=True)
+            run.display.interrupted(run.opts.out)
+        except UnsupportedFeatureError as exc:
+            raise UsageError(str(exc)) from None
+        except RespnbError as exc:
+            if run.opts.quiet:
+                raise
+            run.display.error(exc)
+            return
+        self._finish(run, result)
+
+    def _start_background(self, run: _Run) -> None:
+        run.display.on_cancel(lambda: _cancel(run))
+
+        def work() -> None:
+            try:
+                bg.result = self._execute(run)
+                self._finish(run, bg.result)
+            except _Interrupted as stop:
+                bg.result = RespondResult.wrap(stop.partial, interrupted=True)
+                self._finish(run, bg.result)
+            except BaseException as exc:
+                bg.error = exc
+                run.display.error(exc)
+
+        thread = threading.Thread(target=work, name="respnb-background", daemon=True)
+        bg = BackgroundRun(thread, run)
+        self.background_runs.append(bg)
+        run.display.prepare()
+        thread.start()
+
+    def _execute(self, run: _Run) -> RespondResult:
+        tools = run.opts.function_tools
+        send: Callable[[dict[str, Any]], Response] = lambda params: self._round(run, params)  # noqa: E731
+        if not tools:
+            final = send(dict(run.params))
+            return RespondResult.wrap(final)
+        chain = run.opts.store is not False and run.profile.supports("previous_response_id")
+        confirm = self.confirm if run.opts.confirm_tools else None
+        loop = run_tool_loop(
+            send,
+            run.params,
+            tools,
+            max_rounds=run.opts.max_tool_rounds,
+            chain=chain,
+            confirm=confirm,
+            on_outcome=run.display.tool_outcome,
+        )
+        if loop.message:
+            run.display.note(f"respnb: {loop.message}")
+        return RespondResult.wrap(
+            loop.response, rounds=[r.response for r in loop.rounds], notice=loop.message
+        )
+
+    def _round(self, run: _Run, params: dict[str, Any]) -> Response:
+        """One request, shown in a new view; raises _Interrupted with the partial answer."""
+        view = run.display.new_round(model=params.get("model"))
+        responses = run.client.responses
+        if not run.opts.stream or not run.profile.supports("streaming"):
+            return self._round_polled(run, params, view)
+        stream = responses.stream(**params, auto_resume=False)
+        try:
+            with stream as events:
+                self._pump(run, events, view)
+            final = stream.snapshot()
+            if not final.is_terminal and final.id and not run.cancel_requested.is_set():
+                final = self._resume(run, stream, view)
+        except KeyboardInterrupt:
+            partial = stream.snapshot()
+            if params.get("background") and partial.id:
+                run.response_id = partial.id
+                _cancel(run)
+            run.display.finish_round(view, partial, interrupted=True)
+            raise _Interrupted(partial) from None
+        if not final.is_terminal and final.id and run.profile.supports("retrieve"):
+            final = self._poll(run, final, view)  # cancelled, or the stream ended early
+        run.response_id = None
+        run.display.finish_round(view, final)
+        return final
+
+    def _round_polled(self, run: _Run, params: dict[str, Any], view: Any) -> Response:
+        try:
+            response: Response = run.client.responses.create(**params)
+            run.response_id = response.id or None
+            if not response.is_terminal and response.id and run.profile.supports("retrieve"):
+                response = self._poll(run, response, view)
+        except KeyboardInterrupt:
+            partial = Response(id=run.response_id or "", status="cancelled")
+            if run.response_id:
+                _cancel(run)
+                try:
+                    partial = run.client.responses.retrieve(run.response_id)
+                except APIError:
+                    pass
+            run.display.finish_round(view, partial, interrupted=True)
+            raise _Interrupted(partial) from None
+        run.response_id = None
+        run.display.finish_round(view, response)
+        return response
+
+    def _pump(self, run: _Run, events: Any, view: Any) -> None:
+        for event in events:
+            run.response_id = run.response_id or events.response_id
+            if view is not None:
+                view.apply(event)
+
+    def _resume(self, run: _Run, stream: Any, view: Any) -> Response:
+        """One reconnection after ``stream.cursor`` (stored responses); the snapshot after."""
+        final: Response = stream.snapshot()
+        if not run.profile.supports("resume") or final.store is False:
+            return final
+        acc = stream.async_stream.accumulator
+        again = run.client.responses.resume(
+            final.id, after=stream.cursor, accumulator=acc, auto_resume=False
+        )
+        with again as events:
+            self._pump(run, events, view)
+        resumed: Response = again.snapshot()
+        return resumed
+
+    def _poll(self, run: _Run, response: Response, view: Any) -> Response:
+        """Poll ``retrieve`` until the response is terminal, folding each into the view."""
+        interval = 0.2
+        while response.normalized_status not in TERMINAL_STATUSES | {"requires_input"}:
+            run.cancel_requested.wait(interval)
+            interval = min(interval * 1.5, 5.0)
+            response = run.client.responses.retrieve(response.id)
+            if view is not None:
+                view.apply_response(response)
+        return response
+
+    def _finish(self, run: _Run, result: RespondResult) -> None:
+        if run.opts.schema is not None and result.normalized_status == "completed":
+            result.parse_with(run.opts.schema)
+            if result.parse_error:
+                run.display.note(f"respnb: {result.parse_error}")
+        session.record(run.profile.name, result)
+        if self.shell is not None:
+            self.shell.user_ns[run.opts.out] = result
+
+    def close(self) -> None:
+        """Close the clients (``%unload_ext respnb``)."""
+        for client in self._clients.values():
+            try:
+                client.close()
+            except Exception as exc:  # pragma: no cover - best effort at shutdown
+                print(f"respnb: closing a client failed: {exc}", file=sys.stderr)
+        self._clients.clear()
+
+
+def _check_capabilities(profile: Profile, opts: RespondOptions) -> None:
+    """Refuse, before sending anything, what the profile's service cannot do."""
+    needs = {
+        "background": opts.background,
+        "tools": bool(opts.function_tools or opts.hosted_tools),
+        "conversations": opts.conversation is not None,
+        "previous_response_id": opts.cont,
+    }
+    for feature, wanted in needs.items():
+        if wanted and not profile.supports(feature):
+            raise UsageError(
+                f"profile {profile.name!r} does not support {feature.replace('_', ' ')}: "
+                f"drop that option or use another profile (--profile)."
+            )
+
+
+def _ask(call: FunctionCall) -> bool:
+    """``--confirm-tools``: ask on the notebook's stdin before running a call."""
+    try:
+        args = json.dumps(json.loads(call.arguments or "{}"), ensure_ascii=False)
+    except ValueError:
+        args = call.arguments
+    answer = input(f"Run tool {call.name}({args})? [y/N] ")
+    return answer.strip().lower() in ("y", "yes")
+
+
+_loaded: dict[int, RespondMagics] = {}
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext respnb``: register ``%respond`` / ``%%respond`` (and ``%tasks``)."""
+    magics = RespondMagics(ipython)
+    ipython.register_magics(magics)
+    _loaded[id(ipython)] = magics
+    try:
+        from .board_magic import register
+    except ImportError:  # pragma: no cover - the task board is optional
+        return
+    register(ipython)
+
+
+def unload_ipython_extension(ipython: Any) -> None:
+    """``%unload_ext respnb``: close the clients of this shell's magics."""
+    magics = _loaded.pop(id(ipython), None)
+    if magics is not None:
+        magics.close()

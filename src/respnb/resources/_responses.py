@@ -1,0 +1,344 @@
+"""``client.responses``: create, stream, resume, retrieve, wait, cancel, delete, input items."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, overload
+
+from pydantic import TypeAdapter
+
+from .._exceptions import UnsupportedFeatureError, WaitTimeoutError
+from .._hooks import notify_deleted, notify_request, notify_response
+from .._stream import AsyncResponseStream
+from ..types import DeletedObject, InputTokens, Item, ListPage, Response
+from ._pagination import AsyncPager
+
+if TYPE_CHECKING:
+    import httpx
+
+    from .._accumulator import ResponseAccumulator
+    from .._base_client import AsyncAPIClient
+
+__all__ = ["AsyncResponses", "build_create_body"]
+
+_ITEMS_PAGE: TypeAdapter[ListPage[Item]] = TypeAdapter(ListPage[Item])
+
+
+def build_create_body(
+    api: AsyncAPIClient,
+    params: Mapping[str, Any],
+    extra_body: Mapping[str, Any] | None,
+    *,
+    stream: bool = False,
+) -> dict[str, Any]:
+    """The JSON body of a create: profile defaults, then ``params``, then ``extra_body``.
+
+    Checks the profile's capabilities first (nothing is sent when a feature is missing).
+    """
+    profile = api.profile
+    body: dict[str, Any] = dict(profile.body)
+    body.update({k: v for k, v in params.items() if v is not None})
+    body.update(extra_body or {})
+    if body.get("model") is None and profile.default_model:
+        body["model"] = profile.default_model
+    if body.get("background"):
+        profile.require("background")
+        body.setdefault("store", True)  # background responses must be stored
+    elif "background" in body and not body["background"]:
+        del body["background"]
+    if stream:
+        profile.require("streaming")
+        body["stream"] = True
+    if body.get("tools"):
+        if profile.kind == "maniac":
+            raise UnsupportedFeatureError(
+                profile.name,
+                "tools",
+                "Maniac does not support managed tools yet: it rejects a non-empty `tools` "
+                "list. Remove tools=... from the request (or use another profile).",
+            )
+        profile.require("tools")
+    if body.get("previous_response_id"):
+        profile.require("previous_response_id")
+        if body.get("task_id"):
+            raise ValueError("pass either previous_response_id or task_id, not both")
+        if body.get("conversation"):
+            raise ValueError("previous_response_id cannot be combined with conversation")
+    if body.get("conversation"):
+        profile.require("conversations")
+    return body
+
+
+class AsyncResponses:
+    """The ``/responses`` endpoints."""
+
+    def __init__(self, api: AsyncAPIClient) -> None:
+        self._api = api
+
+    # --- create / stream -----------------------------------------------------------------
+    @overload
+    async def create(
+        self,
+        *,
+        stream: Literal[False] = False,
+        extra_body: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        timeout: float | None = None,
+        **params: Any,
+    ) -> Response: ...
+
+    @overload
+    async def create(
+        self,
+        *,
+        stream: Literal[True],
+        extra_body: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        timeout: float | None = None,
+        **params: Any,
+    ) -> AsyncResponseStream: ...
+
+    async def create(
+        self,
+        *,
+        stream: bool = False,
+        extra_body: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        timeout: float | None = None,
+        **params: Any,
+    ) -> Response | AsyncResponseStream:
+        """``POST /responses``. Any Responses API field goes in ``params`` (``model``,
+        ``input``, ``background``, ``tools``, ``previous_response_id``, Manus ``task_id``,
+        Maniac ``tags``/``trace``...). With ``stream=True`` the stream is returned open."""
+        if stream:
+            s = self.stream(
+                extra_body=extra_body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                **params,
+            )
+            return await s.open()
+        params.pop("auto_resume", None)  # a stream option; meaningless without stream=True
+        body = build_create_body(self._api, params, extra_body)
+        notify_request(self._api.profile, body)
+        data = await self._api.request_json(
+            "POST",
+            "/responses",
+            body=body,
+            headers=extra_headers,
+            query=extra_query,
+            timeout=timeout,
+        )
+        response = Response.model_validate(data)
+        notify_response(self._api.profile, response, body)
+        return response
+
+    def stream(
+        self,
+        *,
+        extra_body: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        timeout: float | None = None,
+        auto_resume: bool | None = None,
+        **params: Any,
+    ) -> AsyncResponseStream:
+        """``POST /responses`` with ``stream: true``; use as ``async with``.
+
+        ``auto_resume`` (default: on when ``background=True``) reconnects a dropped stream of
+        a stored response with ``starting_after=<cursor>``.
+        """
+        api = self._api
+        body = build_create_body(api, params, extra_body, stream=True)
+        if auto_resume is None:
+            auto_resume = bool(body.get("background")) and api.profile.supports("resume")
+
+        async def connect() -> httpx.Response:
+            notify_request(api.profile, body)
+            return await api.request(
+                "POST",
+                "/responses",
+                body=body,
+                headers=_sse_headers(extra_headers),
+                query=extra_query,
+                stream=True,
+                timeout=timeout,
+            )
+
+        return AsyncResponseStream(
+            connect,
+            reconnect=self._reconnect,
+            auto_resume=auto_resume,
+            sleep=api.sleep,
+            observe=lambda snap: notify_response(api.profile, snap, body),
+        )
+
+    def resume(
+        self,
+        response_id: str,
+        *,
+        after: int | None = None,
+        accumulator: ResponseAccumulator | None = None,
+        auto_resume: bool = True,
+        include: Sequence[str] | None = None,
+    ) -> AsyncResponseStream:
+        """Stream a stored response: ``GET /responses/{id}?stream=true&starting_after=N``.
+
+        Events at or below ``after`` are dropped even if the server replays them. Pass the
+        ``accumulator`` of an earlier stream to continue its snapshot.
+        """
+        self._api.profile.require("resume")
+        api = self._api
+
+        async def connect() -> httpx.Response:
+            return await self._open_replay(response_id, after, include)
+
+        return AsyncResponseStream(
+            connect,
+            reconnect=self._reconnect,
+            response_id=response_id,
+            after=after,
+            accumulator=accumulator,
+            auto_resume=auto_resume,
+            sleep=api.sleep,
+            observe=lambda snap: notify_response(api.profile, snap, None),
+        )
+
+    async def _reconnect(self, response_id: str, after: int | None) -> httpx.Response:
+        return await self._open_replay(response_id, after, None)
+
+    async def _open_replay(
+        self, response_id: str, after: int | None, include: Sequence[str] | None
+    ) -> httpx.Response:
+        query: dict[str, Any] = {"stream": True, "starting_after": after}
+        if include:
+            query["include[]"] = list(include)
+        return await self._api.request(
+            "GET", f"/responses/{response_id}", query=query, headers=_sse_headers(None), stream=True
+        )
+
+    # --- stored responses -------------------------------------------------------------
+    async def retrieve(self, response_id: str, *, include: Sequence[str] | None = None) -> Response:
+        """``GET /responses/{id}``."""
+        self._api.profile.require("retrieve")
+        query = {"include[]": list(include)} if include else None
+        data = await self._api.request_json("GET", f"/responses/{response_id}", query=query)
+        response = Response.model_validate(data)
+        notify_response(self._api.profile, response, None)
+        return response
+
+    async def cancel(self, response_id: str) -> Response:
+        """``POST /responses/{id}/cancel`` (background responses only)."""
+        self._api.profile.require("cancel")
+        data = await self._api.request_json("POST", f"/responses/{response_id}/cancel")
+        response = Response.model_validate(data)
+        notify_response(self._api.profile, response, None)
+        return response
+
+    async def delete(self, response_id: str) -> DeletedObject:
+        """``DELETE /responses/{id}`` (also deletes a Manus task)."""
+        self._api.profile.require("delete")
+        data = await self._api.request_json("DELETE", f"/responses/{response_id}")
+        notify_deleted(self._api.profile, response_id)
+        if isinstance(data, dict):
+            return DeletedObject.model_validate({"id": response_id, **data})
+        return DeletedObject(id=response_id, object="response", deleted=True)
+
+    def input_items(
+        self,
+        response_id: str,
+        *,
+        after: str | None = None,
+        limit: int | None = None,
+        order: Literal["asc", "desc"] | None = None,
+        include: Sequence[str] | None = None,
+    ) -> AsyncPager[Item]:
+        """``GET /responses/{id}/input_items``, auto-paginating (``await`` it for one page)."""
+        self._api.profile.require("input_items")
+        _check_range("limit", limit, 1, 100)
+        _check_choice("order", order, ("asc", "desc"))
+
+        async def fetch(cursor: str | None) -> ListPage[Item]:
+            query: dict[str, Any] = {"after": cursor, "limit": limit, "order": order}
+            if include:
+                query["include[]"] = list(include)
+            data = await self._api.request_json(
+                "GET", f"/responses/{response_id}/input_items", query=query
+            )
+            return _ITEMS_PAGE.validate_python(data)
+
+        return AsyncPager(fetch, after=after)
+
+    async def input_tokens(
+        self, *, extra_body: Mapping[str, Any] | None = None, **params: Any
+    ) -> int:
+        """``POST /responses/input_tokens``: how many input tokens the request would use."""
+        self._api.profile.require("input_tokens")
+        body = build_create_body(self._api, params, extra_body)
+        for key in ("stream", "background", "store"):
+            body.pop(key, None)
+        data = await self._api.request_json("POST", "/responses/input_tokens", body=body)
+        return InputTokens.model_validate(data).input_tokens
+
+    async def wait(
+        self,
+        response_id: str,
+        *,
+        timeout: float | None = None,
+        poll_interval: float = 1.0,
+        max_poll_interval: float = 10.0,
+    ) -> Response:
+        """Poll ``retrieve`` with backoff (x1.5 up to ``max_poll_interval``) until the status
+        is terminal (completed/failed/cancelled/incomplete) **or** ``requires_input`` (a Manus
+        task that waits for the user: it will not move until you reply, so waiting stops).
+
+        A ``cancelled`` status is confirmed by one more poll (services have been seen to flip
+        cancelled -> completed). Raises :class:`WaitTimeoutError` (with the last Response)
+        after ``timeout`` seconds.
+        """
+        start = time.monotonic()
+        slept = 0.0
+        interval = poll_interval
+        confirming = False
+        last: Response | None = None
+        while True:
+            last = await self.retrieve(response_id)
+            status = last.normalized_status
+            if status == "cancelled" and not confirming:
+                confirming = True
+            elif last.is_terminal or status == "requires_input":
+                return last
+            else:
+                confirming = False
+            pause = interval
+            if timeout is not None:
+                elapsed = max(time.monotonic() - start, slept)
+                if elapsed >= timeout:
+                    raise WaitTimeoutError(
+                        f"response {response_id} is still {last.status!r} after {elapsed:.1f}s;"
+                        " call wait() again or give a larger timeout=",
+                        response=last,
+                    )
+                pause = min(interval, timeout - elapsed)
+            await self._api.sleep(pause)
+            slept += pause
+            interval = min(interval * 1.5, max_poll_interval)
+
+
+def _sse_headers(extra: Mapping[str, str] | None) -> dict[str, str]:
+    return {"Accept": "text/event-stream", **(extra or {})}
+
+
+def _check_range(name: str, value: int | None, low: int, high: int) -> None:
+    if value is not None and not low <= value <= high:
+        raise ValueError(f"{name} must be between {low} and {high}, got {value}")
+
+
+def _check_choice(name: str, value: str | None, choices: Sequence[str]) -> None:
+    if value is not None and value not in choices:
+        raise ValueError(f"{name} must be one of {list(choices)}, got {value!r}")

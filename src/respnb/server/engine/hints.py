@@ -1,0 +1,139 @@
+"""Values a prompt offers for tool arguments and structured outputs.
+
+:class:`Hints` reads a prompt once: quoted phrases, proper nouns, numbers, weekdays and
+dates, e-mail addresses, URLs and keywords. :meth:`Hints.string_for` picks the string a
+property plausibly wants from its name (``location`` -> a place named in the prompt, ``query``
+-> the prompt, ``participants`` -> the people named, ...).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+__all__ = ["STOPWORDS", "Hints", "keywords", "words"]
+
+_STOP_TEXT = """
+a about above after again all also am an and any are as at be been before being below between
+both but by can could did do does doing down during each few for from further get give had has
+have having he her here hers him his how i if in into is it its just know let like me more most
+my no nor not now of off on once only or other our out over own please same she should show so
+some such tell than that the their them then there these they this those through to too under
+until up use very want was we were what when where which while who whom why will with would you
+your yours today tomorrow current currently given explain describe write create make compare
+summarize summarise generate provide need help
+"""
+STOPWORDS = frozenset(_STOP_TEXT.split())
+"""Words that carry no topic (never keywords, never tool-matching words)."""
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTH_TEXT = (
+    "january february march april may june july august september october november december"
+)
+_MONTHS = tuple(_MONTH_TEXT.split())
+_NOT_NAMES = frozenset({"i", "ok", "okay", "hello", "hi", "hey", "thanks", "yes", "no"})
+_PLACE_KEYS = ("location", "city", "place", "address", "destination", "origin", "country", "where")
+_PEOPLE_KEYS = ("participant", "people", "attendee", "person", "author", "member", "guest", "who")
+_TITLE_KEYS = ("name", "title", "event", "subject", "headline", "label")
+_TEXT_KEYS = ("query", "search", "question", "prompt", "text", "input", "message", "content")
+_DATE_KEYS = ("date", "day", "when", "time", "deadline")
+
+
+def words(text: str) -> list[str]:
+    """Lower-case word tokens of ``text`` (letters, digits, apostrophes)."""
+    return re.findall(r"[a-z0-9][a-z0-9']*", text.lower())
+
+
+def keywords(text: str, limit: int = 8) -> list[str]:
+    """The distinct non-stopword words of ``text``, in order of appearance."""
+    seen: list[str] = []
+    for w in words(text):
+        w = w.removesuffix("'s")
+        if len(w) > 2 and w not in STOPWORDS and w not in seen:
+            seen.append(w)
+    return seen[:limit]
+
+
+@dataclass
+class Hints:
+    """What a prompt offers; built with :meth:`from_prompt`."""
+
+    prompt: str = ""
+    quoted: list[str] = field(default_factory=list)
+    proper: list[str] = field(default_factory=list)
+    numbers: list[float] = field(default_factory=list)
+    weekdays: list[str] = field(default_factory=list)
+    dates: list[str] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_prompt(cls, prompt: str) -> Hints:
+        """Read the prompt once."""
+        quoted = [a or b for a, b in re.findall(r"\"([^\"]{1,80})\"|'([^']{2,80})'", prompt)]
+        urls = re.findall(r"https?://[^\s\"'<>)]+", prompt)
+        emails = re.findall(r"[\w.+-]+@[\w-]+\.[\w.]+", prompt)
+        dates = re.findall(r"\b\d{4}-\d{2}-\d{2}\b", prompt)
+        numbers = [float(n) for n in re.findall(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.]\d)", prompt)]
+        weekdays = [w.capitalize() for w in words(prompt) if w in _WEEKDAYS]
+        proper: list[str] = []
+        for phrase in re.findall(r"\b[A-Z][a-zA-Z'-]+(?:\s+[A-Z][a-zA-Z'-]+)*", prompt):
+            parts = [p for p in phrase.split() if p.lower() not in STOPWORDS]
+            parts = [p for p in parts if p.lower() not in _NOT_NAMES]
+            parts = [p for p in parts if p.lower() not in _WEEKDAYS and p.lower() not in _MONTHS]
+            name = " ".join(parts).removesuffix("'s")
+            if name and name not in proper:
+                proper.append(name)
+        return cls(prompt, quoted, proper, numbers, weekdays, dates, emails, urls, keywords(prompt))
+
+    # ------------------------------------------------------------ strings
+    def phrase(self) -> str:
+        """A title for the prompt's subject: a quoted phrase, an 'a/the X Y' phrase, keywords."""
+        if self.quoted:
+            return self.quoted[0]
+        m = re.search(
+            r"\b(?:a|an|the)\s+((?:[a-z][a-z-]+\s+){0,2}[a-z][a-z-]+?)"
+            r"(?=\s+(?:on|at|in|for|with|about|to|from|by)\b|[.,!?]|$)",
+            self.prompt,
+            re.IGNORECASE,
+        )
+        if m:
+            return m.group(1).title()
+        return " ".join(self.keys[:3]).title() or "Untitled"
+
+    def string_for(self, key: str, index: int = 0) -> str | None:
+        """The string a property named ``key`` plausibly wants, or None if the prompt has none."""
+        k = key.lower()
+        pairs = re.findall(r"\b[A-Z][a-zA-Z-]+(?: [A-Z][a-zA-Z-]+)*, [A-Z][a-zA-Z-]+", self.prompt)
+        places = pairs + [p for p in self.proper if p not in self.people_like()]
+        if any(s in k for s in _PLACE_KEYS):
+            pool = places or self.proper
+            return pool[index % len(pool)] if pool else None
+        if "email" in k:
+            return self.emails[index % len(self.emails)] if self.emails else None
+        if "url" in k or "link" in k or "website" in k:
+            return self.urls[index % len(self.urls)] if self.urls else None
+        if any(s in k for s in _DATE_KEYS):
+            pool = self.dates or self.weekdays
+            return pool[index % len(pool)] if pool else None
+        if any(s in k for s in _PEOPLE_KEYS):
+            pool = self.proper
+            return pool[index % len(pool)] if pool else None
+        if any(s in k for s in _TITLE_KEYS):
+            return self.phrase()
+        if any(s in k for s in _TEXT_KEYS):
+            return self.prompt[:200] if self.prompt else None
+        if self.quoted:
+            return self.quoted[index % len(self.quoted)]
+        return None
+
+    def people_like(self) -> list[str]:
+        """Proper nouns that look like first names (one word, joined by 'and' or commas)."""
+        m = re.findall(r"\b([A-Z][a-z]+)\s+(?:and|&)\s+([A-Z][a-z]+)\b", self.prompt)
+        return [n for pair in m for n in pair]
+
+    def number_for(self, key: str) -> float | None:
+        """A number the prompt offers (the first one), or None."""
+        del key
+        return self.numbers[0] if self.numbers else None

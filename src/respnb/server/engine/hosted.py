@@ -1,0 +1,266 @@
+"""Hosted tools the engine runs itself: file_search, web_search, code_interpreter,
+image_generation. Each producer streams its item's events and records what it found in a
+:class:`Findings`, from which the final message is written (with citations).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from .hints import Hints, keywords, words
+from .png import png_base64
+from .request import EngineFile, EngineRequest, prompt_of
+from .stream import Emitter, Event
+
+__all__ = [
+    "Findings",
+    "code_interpreter",
+    "file_search",
+    "image_generation",
+    "search_files",
+    "web_search",
+]
+
+
+@dataclass
+class Findings:
+    """What the hosted tools of one response produced."""
+
+    file_hits: list[dict[str, Any]] = field(default_factory=list)
+    web_sources: list[dict[str, str]] = field(default_factory=list)
+    code_runs: list[tuple[str, str]] = field(default_factory=list)
+    mcp_results: list[dict[str, Any]] = field(default_factory=list)
+    images: int = 0
+    waiting_approval: bool = False
+
+    def any(self) -> bool:
+        """Whether any hosted tool ran."""
+        return bool(
+            self.file_hits or self.web_sources or self.code_runs or self.mcp_results or self.images
+        )
+
+
+# ---------------------------------------------------------------- file_search
+def _chunks(text: str, size: int = 600) -> list[str]:
+    out: list[str] = []
+    for para in re.split(r"\n\s*\n", text):
+        para = para.strip()
+        while para:
+            out.append(para[:size])
+            para = para[size:].strip()
+    return out
+
+
+def search_files(files: list[EngineFile], query: str, limit: int = 10) -> list[dict[str, Any]]:
+    """Search the files' text for the query's keywords; best chunks first, scores in (0, 1]."""
+    terms = keywords(query, 20)
+    if not terms:
+        return []
+    hits: list[tuple[float, str, dict[str, Any]]] = []
+    for f in files:
+        for chunk in _chunks(f.text):
+            found = set(words(chunk))
+            matched = [t for t in terms if t in found or t.rstrip("s") in found]
+            if not matched:
+                continue
+            score = round(len(matched) / len(terms), 4)
+            hit = {
+                "file_id": f.id,
+                "filename": f.filename,
+                "score": score,
+                "text": chunk,
+                "attributes": {},
+            }
+            hits.append((-score, f.filename, hit))
+    hits.sort(key=lambda h: (h[0], h[1]))
+    return [h[2] for h in hits[:limit]]
+
+
+def file_search(
+    em: Emitter, req: EngineRequest, tool: dict[str, Any], found: Findings
+) -> Iterator[Event]:
+    """A file_search_call over ``req.files`` with its progress events."""
+    query = prompt_of(req)
+    limit = tool.get("max_num_results")
+    results = search_files(req.files, query, limit if isinstance(limit, int) else 10)
+    item: dict[str, Any] = {
+        "id": em.new_id("fs"),
+        "type": "file_search_call",
+        "status": "in_progress",
+        "queries": [],
+        "results": None,
+    }
+    yield em.added(item)
+    for phase in ("in_progress", "searching", "completed"):
+        yield em.at(f"response.file_search_call.{phase}", item["id"])
+    item.update(status="completed", queries=[query], results=results)
+    found.file_hits += results
+    yield em.done(item)
+
+
+# ---------------------------------------------------------------- web_search
+def _slug(text: str) -> str:
+    return "-".join(words(text)[:6]) or "search"
+
+
+def web_search(
+    em: Emitter, req: EngineRequest, tool: dict[str, Any], found: Findings
+) -> Iterator[Event]:
+    """A web_search_call (action search with fake example.com sources)."""
+    del tool
+    prompt = prompt_of(req)
+    keys = keywords(prompt, 4) or ["news"]
+    query = " ".join(keys)
+    sources = [
+        {
+            "type": "url",
+            "url": f"https://example.com/articles/{_slug(prompt)}",
+            "title": f"{query.title()} — an overview",
+        },
+        {
+            "type": "url",
+            "url": f"https://docs.example.org/{keys[0]}",
+            "title": f"{keys[0].capitalize()} reference",
+        },
+        {
+            "type": "url",
+            "url": f"https://news.example.net/{keys[-1]}/latest",
+            "title": f"Latest on {keys[-1]}",
+        },
+    ]
+    item: dict[str, Any] = {
+        "id": em.new_id("ws"),
+        "type": "web_search_call",
+        "status": "in_progress",
+        "action": {"type": "search", "query": query},
+    }
+    yield em.added(item)
+    for phase in ("in_progress", "searching", "completed"):
+        yield em.at(f"response.web_search_call.{phase}", item["id"])
+    item.update(
+        status="completed",
+        action={
+            "type": "search",
+            "query": query,
+            "sources": [{"type": "url", "url": s["url"]} for s in sources],
+        },
+    )
+    found.web_sources += sources
+    yield em.done(item)
+
+
+# ---------------------------------------------------------------- code_interpreter
+def _program(prompt: str) -> tuple[str, str]:
+    """Code for the prompt and the logs it prints (computed here; nothing is executed)."""
+    numbers = Hints.from_prompt(prompt).numbers[:8]
+    if numbers:
+        shown = [int(n) if n.is_integer() else n for n in numbers]
+        total = sum(numbers)
+        mean = total / len(numbers)
+        code = (
+            f"numbers = {shown!r}\n"
+            "total = sum(numbers)\n"
+            'print(f"count = {len(numbers)}")\n'
+            'print(f"sum = {total}")\n'
+            'print(f"mean = {total / len(numbers):.2f}")\n'
+        )
+        total_text = str(int(total)) if all(isinstance(n, int) for n in shown) else str(total)
+        logs = f"count = {len(numbers)}\nsum = {total_text}\nmean = {mean:.2f}\n"
+        return code, logs
+    ws = prompt.split()
+    sample = prompt[:120]
+    longest = max(sample.split(), key=len) if sample.split() else ""
+    code = (
+        (
+            f"text = {sample!r}\n"
+            "words = text.split()\n"
+            'print(f"words = {len(words)}")\n'
+            'print(f"longest = {max(words, key=len)!r}")\n'
+        )
+        if ws
+        else 'print("hello from the sandbox")\n'
+    )
+    logs = (
+        f"words = {len(sample.split())}\nlongest = {longest!r}\n"
+        if ws
+        else "hello from the sandbox\n"
+    )
+    return code, logs
+
+
+def code_interpreter(
+    em: Emitter, req: EngineRequest, tool: dict[str, Any], found: Findings
+) -> Iterator[Event]:
+    """A code_interpreter_call: code streamed, then interpreting, then logs."""
+    code, logs = _program(prompt_of(req))
+    container = tool.get("container")
+    container_id = container if isinstance(container, str) else em.new_id("cntr")
+    item: dict[str, Any] = {
+        "id": em.new_id("ci"),
+        "type": "code_interpreter_call",
+        "status": "in_progress",
+        "code": "",
+        "container_id": container_id,
+        "outputs": None,
+    }
+    yield em.added(item)
+    yield em.at("response.code_interpreter_call.in_progress", item["id"])
+    yield from em.deltas("response.code_interpreter_call_code.delta", item["id"], code)
+    text = em.streamed
+    yield em.at("response.code_interpreter_call_code.done", item["id"], code=text)
+    if em.cut:
+        item.update(code=text, status="incomplete")
+        yield em.done(item)
+        return
+    yield em.at("response.code_interpreter_call.interpreting", item["id"])
+    yield em.at("response.code_interpreter_call.completed", item["id"])
+    item.update(code=text, status="completed", outputs=[{"type": "logs", "logs": logs}])
+    found.code_runs.append((code, logs))
+    yield em.done(item)
+
+
+# ---------------------------------------------------------------- image_generation
+def image_generation(
+    em: Emitter, req: EngineRequest, tool: dict[str, Any], found: Findings
+) -> Iterator[Event]:
+    """An image_generation_call with partial images and a tiny PNG result."""
+    prompt = prompt_of(req)
+    seed = hashlib.sha256(prompt.encode()).hexdigest()
+    wanted = tool.get("partial_images", 1)
+    partials = max(0, min(3, wanted if isinstance(wanted, int) else 1))
+    item: dict[str, Any] = {
+        "id": em.new_id("ig"),
+        "type": "image_generation_call",
+        "status": "in_progress",
+        "result": None,
+    }
+    yield em.added(item)
+    yield em.at("response.image_generation_call.in_progress", item["id"])
+    yield em.at("response.image_generation_call.generating", item["id"])
+    for i in range(partials):
+        yield em.at(
+            "response.image_generation_call.partial_image",
+            item["id"],
+            partial_image_index=i,
+            partial_image_b64=png_base64(seed, 32, 8 >> i),
+            size="32x32",
+            output_format="png",
+            background="opaque",
+            quality="low",
+        )
+    yield em.at("response.image_generation_call.completed", item["id"])
+    item.update(
+        status="completed",
+        result=png_base64(seed),
+        revised_prompt=prompt,
+        size="32x32",
+        output_format="png",
+        background="opaque",
+        quality="low",
+    )
+    found.images += 1
+    yield em.done(item)

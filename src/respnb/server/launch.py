@@ -1,0 +1,228 @@
+"""Start the local server: in a daemon thread (tests, notebooks) or as a shared subprocess.
+
+* :func:`serve_in_thread` runs uvicorn in a daemon thread on a free loopback port and returns
+  once the server answers; ``.base_url`` ends with ``/v1``; ``.stop()`` or ``with`` ends it.
+* :func:`ensure_local_server` returns the base URL of the one shared server of this user:
+  ``python -m respnb serve`` in its own session, on a free port, store at
+  ``<home>/server.sqlite3``, recorded in ``<home>/server.json`` (pid, port, base_url) and reused
+  by later kernels while ``GET /v1/health`` answers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import httpx
+import uvicorn
+
+from respnb._home import home
+
+from .app import ServerConfig, create_app
+
+__all__ = ["RunningServer", "ensure_local_server", "serve_in_thread"]
+
+LAUNCHED: list[subprocess.Popen[bytes]] = []
+"""Server subprocesses this process started (kept so they are not reaped as garbage)."""
+
+
+def _free_socket(host: str, port: int) -> socket.socket:
+    # IPPROTO_TCP: asyncio sets TCP_NODELAY on accepted sockets only when proto says TCP.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.set_inheritable(True)
+    return sock
+
+
+class RunningServer:
+    """A server running in a daemon thread of this process."""
+
+    def __init__(
+        self,
+        server: uvicorn.Server,
+        thread: threading.Thread,
+        host: str,
+        port: int,
+        config: ServerConfig,
+        tmpdir: str | None,
+    ) -> None:
+        self._server = server
+        self._thread = thread
+        self.host = host
+        self.port = port
+        self.config = config
+        self._tmpdir = tmpdir
+
+    @property
+    def origin(self) -> str:
+        """``http://host:port`` (no path)."""
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        """The API base URL, ending in ``/v1``."""
+        return f"{self.origin}/v1"
+
+    def __repr__(self) -> str:
+        return f"RunningServer({self.base_url!r}, dialect={self.config.dialect!r})"
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop the server (live runs are stored as failed) and join its thread."""
+        self._server.should_exit = True
+        self._thread.join(timeout)
+        if self._tmpdir is not None:
+            shutil.rmtree(self._tmpdir, ignore_errors=True)
+            self._tmpdir = None
+
+    def __enter__(self) -> RunningServer:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def serve_in_thread(
+    db_path: str | Path | None = None,
+    dialect: str = "openai",
+    api_key: str | None = None,
+    faults: bool = False,
+    pace: float | None = None,
+    port: int = 0,
+    host: str = "127.0.0.1",
+    timeout: float = 15.0,
+) -> RunningServer:
+    """Run a server in a daemon thread; returns when it accepts requests.
+
+    ``db_path=None`` uses a temporary store removed by :meth:`RunningServer.stop`; ``port=0``
+    picks a free port.
+    """
+    tmpdir = None
+    if db_path is None:
+        tmpdir = tempfile.mkdtemp(prefix="respnb-server-")
+        db_path = Path(tmpdir) / "server.sqlite3"
+    config = ServerConfig(
+        db_path=Path(db_path), dialect=dialect, api_key=api_key, faults=faults, pace=pace
+    )
+    sock = _free_socket(host, port)
+    actual_port = int(sock.getsockname()[1])
+    uv_config = uvicorn.Config(
+        create_app(config),
+        log_level="warning",
+        lifespan="on",
+        loop="asyncio",
+        http="h11",
+        timeout_graceful_shutdown=5,
+        timeout_keep_alive=75,
+    )
+    server = uvicorn.Server(uv_config)
+    thread = threading.Thread(
+        target=server.run,
+        kwargs={"sockets": [sock]},
+        name=f"respnb-server-{actual_port}",
+        daemon=True,
+    )
+    thread.start()
+    deadline = time.monotonic() + timeout
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            server.should_exit = True
+            sock.close()
+            raise RuntimeError(f"the respnb server did not start on {host}:{actual_port}")
+        time.sleep(0.01)
+    return RunningServer(server, thread, host, actual_port, config, tmpdir)
+
+
+def _healthy(base_url: str) -> bool:
+    try:
+        r = httpx.get(f"{base_url}/health", timeout=2.0)
+        return r.status_code == 200 and r.json().get("status") == "ok"
+    except (httpx.HTTPError, ValueError):
+        return False
+
+
+def _read_record(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+@contextlib.contextmanager
+def _lock(path: Path) -> Any:
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no lock, a rare double start is harmless
+        yield
+        return
+    with open(path, "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def ensure_local_server(timeout: float = 20.0) -> str:
+    """The base URL (``.../v1``) of the shared local server, started if needed."""
+    root = home()
+    record_path = root / "server.json"
+    with _lock(root / "server.lock"):
+        record = _read_record(record_path)
+        if record and isinstance(record.get("base_url"), str) and _healthy(record["base_url"]):
+            return str(record["base_url"])
+        sock = _free_socket("127.0.0.1", 0)
+        port = int(sock.getsockname()[1])
+        sock.close()
+        db = root / "server.sqlite3"
+        log = open(root / "server.log", "ab")  # noqa: SIM115 - handed to the child
+        cmd = [sys.executable, "-m", "respnb", "serve", "--port", str(port), "--db", str(db)]
+        proc = subprocess.Popen(
+            cmd,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        log.close()
+        LAUNCHED.append(proc)
+        base_url = f"http://127.0.0.1:{port}/v1"
+        deadline = time.monotonic() + timeout
+        while not _healthy(base_url):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                with contextlib.suppress(OSError):
+                    proc.kill()
+                raise RuntimeError(
+                    f"the local respnb server did not start; see {root / 'server.log'}"
+                )
+            time.sleep(0.05)
+        record_path.write_text(
+            json.dumps(
+                {
+                    "pid": proc.pid,
+                    "port": port,
+                    "base_url": base_url,
+                    "db": str(db),
+                    "started_at": time.time(),
+                }
+            )
+        )
+        return base_url

@@ -1,0 +1,259 @@
+"""One run of the engine: sequence numbers, lifecycle events, pacing, cancel, followers.
+
+A :class:`Run` turns the engine's item-level events into the full stream of protocol.md §3:
+
+* foreground: ``response.created`` (in_progress), ``response.in_progress``, items...,
+  ``response.completed``;
+* background: ``response.created`` (status queued), ``response.queued``, ``response.in_progress``,
+  items..., ``response.completed`` (OpenAI's documented ``ResponseQueuedEvent`` is sent right
+  after ``response.created`` so a background stream shows the queued state);
+* cancelled (background cancel, or a foreground stream whose client went away): no further
+  event — OpenAI has no ``response.cancelled`` stream event — and the stored status is
+  ``cancelled``;
+* engine error: ``response.failed`` with ``response.error = {code: "server_error", message}``.
+
+Every event gets the next ``sequence_number`` (a continued Manus task goes on from the task's
+last one), is kept in memory while the run lives (followers read it from there) and, when the
+run is recorded, queued for the store. Delta events are paced at ``pace`` tokens/s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+from .dialects import Dialect
+from .engine import EngineRequest, generate, incomplete_reason, usage_for
+from .faults import Fault
+from .store import Store, dumps
+
+__all__ = ["Run", "StoredEvent", "new_id"]
+
+StoredEvent = tuple[int, str, str]
+"""``(sequence_number, type, json)`` of one event, exactly as sent."""
+
+_INSERT_EVENT = "INSERT OR REPLACE INTO events VALUES (?, ?, ?, ?)"
+
+
+def new_id(prefix: str) -> str:
+    """An OpenAI-looking id: ``prefix_`` + 48 hex digits."""
+    return f"{prefix}_{secrets.token_hex(24)}"
+
+
+class _InjectedFailure(Exception):
+    pass
+
+
+class Run:
+    """A live response generation (background, streamed or plain)."""
+
+    def __init__(
+        self,
+        resp: dict[str, Any],
+        request: EngineRequest,
+        *,
+        dialect: Dialect,
+        origin: str,
+        store: Store,
+        record: bool,
+        pace: float | None,
+        fault: Fault | None = None,
+        seq_start: int = 0,
+        prefix_items: list[dict[str, Any]] | None = None,
+        continuation: bool = False,
+        final_status: str = "completed",
+        on_status: Callable[[Run], None] | None = None,
+        on_done: Callable[[Run], Awaitable[None]] | None = None,
+    ) -> None:
+        self.id: str = resp["id"]
+        self.resp = resp
+        self.request = request
+        self.dialect = dialect
+        self.origin = origin
+        self.store = store
+        self.record = record
+        self.pace = pace
+        self.fault = fault
+        self.background = bool(resp.get("background"))
+        self.seq_start = seq_start
+        self.events: list[StoredEvent] = []
+        self.done = False
+        self.cancel_requested = False
+        self.deleted = False
+        self._abort: tuple[str, str] | None = None
+        self._next_seq = seq_start
+        self._emitted = 0
+        self._prefix = list(prefix_items or [])
+        self._items: dict[int, dict[str, Any]] = {}
+        self._continuation = continuation
+        self._final_status = final_status
+        self._on_status = on_status
+        self._on_done = on_done
+        self._changed = asyncio.Event()
+        self._followers = 0
+        self._finished = asyncio.Event()
+        self.task: asyncio.Task[None] | None = None
+
+    # ------------------------------------------------------------------ control
+    def start(self) -> None:
+        """Start the run as an asyncio task (it outlives the request that made it)."""
+        self.task = asyncio.create_task(self._execute(), name=f"respnb-run-{self.id}")
+
+    def cancel(self, abort: tuple[str, str] | None = None) -> None:
+        """Stop the run: status ``cancelled``, or ``failed`` with ``abort = (code, message)``."""
+        if not self.done and self.task is not None:
+            self.cancel_requested = True
+            self._abort = abort
+            self.task.cancel()
+
+    async def wait(self) -> None:
+        """Wait until the run is finished and its final state is stored."""
+        await self._finished.wait()
+
+    @property
+    def last_seq(self) -> int:
+        return self._next_seq - 1
+
+    def snapshot(self) -> dict[str, Any]:
+        """The internal response as of now (output = items finished so far)."""
+        return self.resp
+
+    # ------------------------------------------------------------------ followers
+    async def follow(self, after: int | None) -> AsyncIterator[list[StoredEvent]]:
+        """Batches of this run's events with ``sequence_number > after``, live until done."""
+        idx = 0
+        if after is not None:
+            while idx < len(self.events) and self.events[idx][0] <= after:
+                idx += 1
+        while True:
+            changed = self._changed
+            if idx < len(self.events):
+                batch = self.events[idx:]
+                idx += len(batch)
+                yield batch
+                continue
+            if self.done:
+                return
+            self._followers += 1
+            try:
+                await changed.wait()
+            finally:
+                self._followers -= 1
+
+    # ------------------------------------------------------------------ emitting
+    def _emit(self, event: dict[str, Any]) -> None:
+        kind = str(event["type"])
+        if not self.dialect.keeps_event(kind):
+            return
+        seq = self._next_seq
+        self._next_seq += 1
+        payload = {"type": kind, "sequence_number": seq, **event}
+        payload["sequence_number"] = seq
+        data = dumps(payload)
+        self.events.append((seq, kind, data))
+        if self.record:
+            self.store.write_nowait(_INSERT_EVENT, (self.id, seq, kind, data))
+        if self._followers:
+            changed, self._changed = self._changed, asyncio.Event()
+            changed.set()
+        self._emitted += 1
+        fail_after = self.fault.fail_after if self.fault is not None else None
+        if fail_after is not None and self._emitted >= fail_after and kind not in _TERMINAL:
+            raise _InjectedFailure
+
+    def _lifecycle(self, kind: str) -> None:
+        self._emit({"type": kind, "response": self.dialect.view(self.resp, self.origin)})
+
+    def _set_status(self, status: str) -> None:
+        self.resp["status"] = status
+        if self._on_status is not None:
+            self._on_status(self)
+
+    def _output(self) -> list[dict[str, Any]]:
+        return [*self._prefix, *(self._items[k] for k in sorted(self._items))]
+
+    def _emit_item(self, event: dict[str, Any]) -> None:
+        shift = len(self._prefix)
+        if shift and isinstance(event.get("output_index"), int):
+            event = {**event, "output_index": event["output_index"] + shift}
+        if event.get("type") == "response.output_item.done":
+            self._items[int(event.get("output_index", 0)) - shift] = event["item"]
+            self.resp["output"] = self._output()
+        self._emit(event)
+
+    # ------------------------------------------------------------------ the run
+    async def _execute(self) -> None:
+        try:
+            await self._produce()
+        except asyncio.CancelledError:
+            if self._abort is not None:
+                self._fail(*self._abort)
+            else:
+                self.resp["status"] = "cancelled"
+        except _InjectedFailure:
+            self._fail("injected_fault", (self.fault and self.fault.message) or "Injected fault.")
+        except Exception as exc:
+            self._fail("server_error", f"The demo engine failed: {type(exc).__name__}: {exc}")
+        finally:
+            self.resp["output"] = self._output()
+            self.done = True
+            changed, self._changed = self._changed, asyncio.Event()
+            changed.set()
+            try:
+                if self._on_done is not None:
+                    await asyncio.shield(self._on_done(self))
+            finally:
+                self._finished.set()
+
+    def _fail(self, code: str, message: str) -> None:
+        self.resp["status"] = "failed"
+        self.resp["error"] = {"code": code, "message": message}
+        if self.fault is not None and self.fault.mode == "error" and code == "injected_fault":
+            self._emit({"type": "error", "code": code, "message": message, "param": None})
+        else:
+            self._lifecycle("response.failed")
+
+    async def _produce(self) -> None:
+        if self._continuation:
+            self._set_status("in_progress")
+            self._lifecycle("response.in_progress")
+        elif self.background:
+            self._lifecycle("response.created")
+            self._lifecycle("response.queued")
+            await asyncio.sleep(0)
+            self._set_status("in_progress")
+            self._lifecycle("response.in_progress")
+        else:
+            self._lifecycle("response.created")
+            self._lifecycle("response.in_progress")
+        loop = asyncio.get_running_loop()
+        start, deltas, count = loop.time(), 0, 0
+        pace = self.pace
+        for event in generate(self.request, new_id):
+            self._emit_item(event)
+            count += 1
+            if pace and str(event.get("type", "")).endswith(".delta"):
+                deltas += 1
+                delay = start + deltas / pace - loop.time()
+                if delay > 0.002:
+                    await asyncio.sleep(delay)
+                    continue
+            if count % 32 == 0:
+                await asyncio.sleep(0)
+        items = [self._items[k] for k in sorted(self._items)]
+        self.resp["output"] = self._output()
+        self.resp["usage"] = usage_for(self.request, items)
+        self.resp["completed_at"] = int(time.time())
+        status = self._final_status
+        reason = incomplete_reason(self.request, items)
+        if reason is not None:
+            status = "incomplete"
+            self.resp["incomplete_details"] = {"reason": reason}
+        self.resp["status"] = status
+        self._lifecycle("response.incomplete" if status == "incomplete" else "response.completed")
+
+
+_TERMINAL = frozenset({"response.completed", "response.failed", "response.incomplete", "error"})

@@ -1,0 +1,372 @@
+"""Responses: create, chain, store, retrieve, replay, cancel, delete, input items.
+
+Live runs stay in memory (``ResponseService.runs``) until their final state is committed;
+anything else is read from the store. ``store: false`` responses never touch the store and
+are gone (404) once their run ends. ``previous_response_id`` chains give the engine every
+earlier input and output item (``instructions`` are not carried); a ``conversation`` gives it
+the conversation's items and receives this response's input and output when it finishes.
+Manus ``task_id`` continues the same task (same id, sequence numbers go on); a Manus prompt
+containing "ask me" leaves the task ``pending`` (waiting for the user) until continued.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+from .conversations import Conversations, with_item_id
+from .dialects import PRIVATE, Dialect
+from .engine import EngineRequest, input_tokens_for, needs_input, pace_for
+from .errors import ApiError, bad_request, not_found
+from .faults import Fault
+from .files import Files
+from .runs import Run, StoredEvent, new_id
+from .store import Store, dumps
+from .validation import validate_create
+
+__all__ = ["ResponseService"]
+
+_UPSERT = "INSERT OR REPLACE INTO responses VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_PASS_THROUGH = ("prompt_cache_key", "safety_identifier", "user", "prompt", "tags", "trace")
+
+
+def _texts(items: list[dict[str, Any]]) -> str:
+    out: list[str] = []
+    for item in items:
+        content = item.get("content")
+        if isinstance(content, str):
+            out.append(content)
+        elif isinstance(content, list):
+            out.extend(str(p.get("text")) for p in content if isinstance(p, dict) and "text" in p)
+    return " ".join(out)
+
+
+class ResponseService:
+    """Everything about responses except HTTP."""
+
+    def __init__(
+        self,
+        store: Store,
+        dialect: Dialect,
+        files: Files,
+        conversations: Conversations,
+        pace: float | None,
+    ) -> None:
+        self.store = store
+        self.dialect = dialect
+        self.files = files
+        self.conversations = conversations
+        self.pace = pace
+        self.runs: dict[str, Run] = {}
+
+    # ------------------------------------------------------------------ storage
+    def _row(self, resp: dict[str, Any], last_seq: int) -> tuple[Any, ...]:
+        private = resp.get(PRIVATE) or {}
+        return (
+            resp["id"],
+            float(private.get("created", resp["created_at"])),
+            time.time(),
+            resp.get("status"),
+            int(bool(resp.get("background"))),
+            int(bool(private.get("hidden"))),
+            private.get("search", ""),
+            last_seq,
+            dumps(resp),
+        )
+
+    def persist_nowait(self, resp: dict[str, Any], last_seq: int) -> None:
+        if resp.get("store", True):
+            self.store.write_nowait(_UPSERT, self._row(resp, last_seq))
+
+    async def load(self, rid: str) -> dict[str, Any] | None:
+        """The internal response (live or stored), or None."""
+        run = self.runs.get(rid)
+        if run is not None:
+            return run.resp
+        row = await self.store.fetchone("SELECT data FROM responses WHERE id = ?", (rid,))
+        return dict(json.loads(row[0])) if row else None
+
+    async def get(self, rid: str) -> dict[str, Any]:
+        resp = await self.load(rid)
+        if resp is None:
+            raise not_found("response", rid)
+        return resp
+
+    async def _last_seq(self, rid: str) -> int:
+        row = await self.store.fetchone("SELECT last_seq FROM responses WHERE id = ?", (rid,))
+        return int(row[0]) if row else -1
+
+    async def input_items(self, rid: str) -> list[dict[str, Any]]:
+        await self.get(rid)
+        run = self.runs.get(rid)
+        if run is not None and not run.resp.get("store", True):
+            return list((run.resp.get(PRIVATE) or {}).get("input", []))
+        rows = await self.store.fetchall(
+            "SELECT data FROM input_items WHERE response_id = ? ORDER BY idx", (rid,)
+        )
+        return [json.loads(r[0]) for r in rows]
+
+    # ------------------------------------------------------------------ context
+    async def _chain_history(self, prev_id: str) -> list[dict[str, Any]]:
+        chain: list[dict[str, Any]] = []
+        cur: str | None = prev_id
+        while cur:
+            resp = await self.load(cur)
+            if resp is None:
+                if cur == prev_id:
+                    raise bad_request(
+                        f"Previous response with id '{prev_id}' not found.",
+                        "previous_response_id",
+                        code="previous_response_not_found",
+                    )
+                break
+            chain.append(resp)
+            cur = resp.get("previous_response_id")
+        history: list[dict[str, Any]] = []
+        for resp in reversed(chain):
+            history.extend(await self.input_items(resp["id"]))
+            history.extend(i for i in resp.get("output") or [] if i.get("role") != "user")
+        return history
+
+    async def _context(self, body: dict[str, Any]) -> tuple[list[dict[str, Any]], str | None]:
+        """(history, conversation id) for a validated body."""
+        conv = body.get("conversation")
+        if conv:
+            conv_id = conv if isinstance(conv, str) else conv["id"]
+            await self.conversations.get(conv_id)
+            return await self.conversations.items(conv_id), conv_id
+        if body.get("previous_response_id"):
+            return await self._chain_history(body["previous_response_id"]), None
+        return [], None
+
+    async def _files(self, body: dict[str, Any], history: list[dict[str, Any]]) -> list[Any]:
+        if any(t.get("type") == "file_search" for t in body.get("tools") or []):
+            return await self.files.for_engine(None)
+        ids: list[str] = []
+        for item in [*history, *body["input"]]:
+            content = item.get("content")
+            if isinstance(content, list):
+                ids.extend(
+                    p["file_id"]
+                    for p in content
+                    if isinstance(p, dict) and isinstance(p.get("file_id"), str)
+                )
+        return await self.files.for_engine(ids)
+
+    async def input_tokens(self, raw: Any) -> int:
+        body = validate_create(raw, for_tokens=True)
+        history, _ = await self._context(body)
+        req = EngineRequest(body=body, history=history, dialect=self.dialect.name)
+        return input_tokens_for(req)
+
+    # ------------------------------------------------------------------ create
+    async def create(self, raw: Any, *, origin: str, fault: Fault | None) -> Run:
+        """Validate, resolve context, persist the new response and start its run."""
+        given_model = raw.get("model") if isinstance(raw, dict) else None
+        body = validate_create(raw)
+        self.dialect.check_create(body)
+        if body.get("task_id"):
+            return await self._continue_task(body, origin=origin, fault=fault)
+        history, conv_id = await self._context(body)
+        background = self.dialect.runs_in_background(body)
+        store = bool(body.get("store", True)) or background
+        rid = new_id("resp")
+        inputs = [with_item_id(i) for i in body["input"]]
+        req = EngineRequest(
+            body=body,
+            history=history,
+            files=await self._files(body, history),
+            dialect=self.dialect.name,
+            response_id=rid,
+        )
+        prompt = _texts([i for i in inputs if i.get("role") == "user"])
+        private: dict[str, Any] = {
+            "created": time.time(),
+            "title": prompt[:60] or "Untitled",
+            "search": prompt[:2000],
+            "hidden": bool(body.get("hide_in_task_list")),
+            "shared": bool(body.get("create_shareable_link")),
+        }
+        if not store:
+            private["input"] = inputs
+        reasoning = body.get("reasoning") or {}
+        resp: dict[str, Any] = {
+            "id": rid,
+            "object": "response",
+            "created_at": int(time.time()),
+            "status": "queued" if background else "in_progress",
+            "background": background,
+            "completed_at": None,
+            "error": None,
+            "incomplete_details": None,
+            "instructions": body.get("instructions"),
+            "max_output_tokens": body.get("max_output_tokens"),
+            "max_tool_calls": body.get("max_tool_calls"),
+            "model": self.dialect.display_model(body, given_model),
+            "output": [],
+            "parallel_tool_calls": body.get("parallel_tool_calls", True),
+            "previous_response_id": body.get("previous_response_id"),
+            "conversation": {"id": conv_id} if conv_id else None,
+            "reasoning": {"effort": reasoning.get("effort"), "summary": reasoning.get("summary")},
+            "service_tier": body.get("service_tier") or "default",
+            "store": store,
+            "temperature": body.get("temperature", 1.0),
+            "text": body.get("text") or {"format": {"type": "text"}, "verbosity": "medium"},
+            "tool_choice": body.get("tool_choice", "auto"),
+            "tools": body.get("tools") or [],
+            "top_logprobs": body.get("top_logprobs", 0),
+            "top_p": body.get("top_p", 1.0),
+            "truncation": body.get("truncation", "disabled"),
+            "usage": None,
+            "metadata": body.get("metadata") or {},
+            PRIVATE: private,
+        }
+        for key in _PASS_THROUGH:
+            if key in body:
+                resp[key] = body[key]
+        if store:
+            for idx, item in enumerate(inputs):
+                self.store.write_nowait(
+                    "INSERT OR REPLACE INTO input_items VALUES (?, ?, ?, ?)",
+                    (rid, idx, item["id"], dumps(item)),
+                )
+            self.persist_nowait(resp, -1)
+        run = Run(
+            resp,
+            req,
+            dialect=self.dialect,
+            origin=origin,
+            store=self.store,
+            record=store and (background or bool(body.get("stream"))),
+            pace=pace_for(req, self.pace),
+            fault=fault,
+            final_status="requires_input" if needs_input(req) else "completed",
+            on_status=lambda r: self.persist_nowait(r.resp, r.last_seq),
+            on_done=self._finish,
+        )
+        self.runs[rid] = run
+        run.start()
+        return run
+
+    async def _continue_task(
+        self, body: dict[str, Any], *, origin: str, fault: Fault | None
+    ) -> Run:
+        """Manus: continue task ``task_id`` (same id) with new input."""
+        rid = str(body["task_id"])
+        live = self.runs.get(rid)
+        if live is not None and not live.done:
+            raise ApiError(
+                409,
+                f"Task '{rid}' is still running; wait until it is pending or "
+                "completed before continuing it.",
+                param="task_id",
+            )
+        if live is not None:
+            await live.wait()
+        resp = await self.load(rid)
+        if resp is None:
+            raise not_found("task", rid, param="task_id")
+        old_inputs = await self.input_items(rid)
+        inputs = [with_item_id(i) for i in body["input"]]
+        history = [*old_inputs, *(i for i in resp.get("output") or [] if i.get("role") != "user")]
+        req = EngineRequest(
+            body=body,
+            history=history,
+            files=await self._files(body, history),
+            dialect=self.dialect.name,
+            response_id=rid,
+        )
+        for idx, item in enumerate(inputs, start=len(old_inputs)):
+            self.store.write_nowait(
+                "INSERT OR REPLACE INTO input_items VALUES (?, ?, ?, ?)",
+                (rid, idx, item["id"], dumps(item)),
+            )
+        resp.update(status="in_progress", error=None, completed_at=None)
+        run = Run(
+            resp,
+            req,
+            dialect=self.dialect,
+            origin=origin,
+            store=self.store,
+            record=True,
+            pace=pace_for(req, self.pace),
+            fault=fault,
+            seq_start=await self._last_seq(rid) + 1,
+            prefix_items=list(resp.get("output") or []),
+            continuation=True,
+            final_status="requires_input" if needs_input(req) else "completed",
+            on_status=lambda r: self.persist_nowait(r.resp, r.last_seq),
+            on_done=self._finish,
+        )
+        self.runs[rid] = run
+        run.start()
+        return run
+
+    async def _finish(self, run: Run) -> None:
+        resp = run.resp
+        if resp.get("store", True) and not run.deleted:
+            conv = resp.get("conversation")
+            if conv and resp.get("status") in ("completed", "requires_input"):
+                inputs = await self.input_items(run.id)
+                await self.conversations.append(conv["id"], [*inputs, *resp.get("output", [])])
+            self.persist_nowait(resp, run.last_seq)
+            await self.store.flush()
+        if self.runs.get(run.id) is run:
+            del self.runs[run.id]
+
+    # ------------------------------------------------------------------ replay
+    async def events(self, rid: str, after: int | None) -> AsyncIterator[list[StoredEvent]]:
+        """Stored then live events of ``rid`` with ``sequence_number > after``."""
+        run = self.runs.get(rid)
+        floor = run.seq_start if run is not None else None
+        sql = "SELECT seq, type, data FROM events WHERE response_id = ? AND seq > ?"
+        params: list[Any] = [rid, -1 if after is None else after]
+        if floor is not None:
+            sql += " AND seq < ?"
+            params.append(floor)
+        rows = await self.store.fetchall(sql + " ORDER BY seq", params)
+        if rows:
+            yield [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
+        if run is not None:
+            async for batch in run.follow(after):
+                yield batch
+
+    # ------------------------------------------------------------------ cancel/delete
+    async def cancel(self, rid: str) -> dict[str, Any]:
+        resp = await self.get(rid)
+        if not resp.get("background"):
+            raise bad_request(
+                "Only responses created with background=true can be cancelled.",
+                code="not_background",
+            )
+        run = self.runs.get(rid)
+        if run is not None and not run.done:
+            run.cancel()
+            await run.wait()
+            return run.resp
+        return resp
+
+    async def delete(self, rid: str) -> dict[str, Any]:
+        await self.get(rid)
+        run = self.runs.get(rid)
+        if run is not None:
+            run.deleted = True
+            run.cancel()
+            await run.wait()
+        for table, col in (
+            ("events", "response_id"),
+            ("input_items", "response_id"),
+            ("responses", "id"),
+        ):
+            self.store.write_nowait(f"DELETE FROM {table} WHERE {col} = ?", (rid,))
+        await self.store.flush()
+        return {"id": rid, "object": "response", "deleted": True}
+
+    async def shutdown(self) -> None:
+        """Stop the live runs (stored as failed: ``server_stopped``) and wait for them."""
+        for run in list(self.runs.values()):
+            run.cancel(("server_stopped", "The local server stopped while this response ran."))
+        for run in list(self.runs.values()):
+            await run.wait()

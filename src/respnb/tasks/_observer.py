@@ -1,0 +1,103 @@
+"""Hooks the task registry into the client: every response respnb sees is recorded.
+
+:func:`install` registers one :class:`RegistryObserver` with :mod:`respnb._hooks`. The
+observer opens the shared registry lazily (on the first event), so installing it costs
+nothing; it records the profile's *name* and *base URL*, never its key.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from respnb.types import Response
+
+from .registry import TaskRegistry
+
+__all__ = ["RegistryObserver", "install", "uninstall"]
+
+
+class RegistryObserver:
+    """A :mod:`respnb._hooks` observer writing into a :class:`TaskRegistry`."""
+
+    def __init__(
+        self,
+        registry: TaskRegistry | Callable[[], TaskRegistry],
+        on_profile: Callable[[Any], None] | None = None,
+    ) -> None:
+        self._registry = registry
+        self.on_profile = on_profile
+
+    def __repr__(self) -> str:
+        return "RegistryObserver()"
+
+    @property
+    def registry(self) -> TaskRegistry:
+        """The registry written to (opened on first use)."""
+        if not isinstance(self._registry, TaskRegistry):
+            self._registry = self._registry()
+        return self._registry
+
+    def on_response(self, profile: Any, response: Response, body: dict[str, Any] | None) -> None:
+        """Record a response (``body`` is the create body when the call was a create)."""
+        if not response.id:
+            return
+        if self.on_profile is not None:
+            self.on_profile(profile)
+        self.registry.record_response(
+            response,
+            profile=getattr(profile, "name", None),
+            base_url=_base_url(profile),
+            body=body,
+            fresh=body is not None,
+        )
+
+    def on_deleted(self, profile: Any, id: str) -> None:
+        """Forget a deleted response."""
+        self.registry.remove(id)
+
+
+def _base_url(profile: Any) -> str | None:
+    fn = getattr(profile, "resolved_base_url", None)
+    try:
+        return str(fn()) if callable(fn) else getattr(profile, "base_url", None)
+    except Exception:
+        return getattr(profile, "base_url", None)
+
+
+_lock = threading.Lock()
+_installed: RegistryObserver | None = None
+
+
+def install(
+    registry: TaskRegistry | Callable[[], TaskRegistry] | None = None,
+    on_profile: Callable[[Any], None] | None = None,
+) -> RegistryObserver:
+    """Register the process-wide observer (idempotent; the first call's registry wins)."""
+    global _installed
+    from respnb import _hooks
+
+    with _lock:
+        if _installed is not None:
+            if on_profile is not None:
+                _installed.on_profile = on_profile
+        else:
+            if registry is None:
+                from . import shared_registry
+
+                registry = shared_registry
+            _installed = RegistryObserver(registry, on_profile)
+            _hooks.add_observer(_installed)
+        return _installed
+
+
+def uninstall() -> None:
+    """Remove the process-wide observer."""
+    global _installed
+    from respnb import _hooks
+
+    with _lock:
+        if _installed is not None:
+            _hooks.remove_observer(_installed)
+            _installed = None

@@ -1,0 +1,474 @@
+"""The task registry: every response respnb sees, recorded in a local SQLite database.
+
+One row per response id. The database lives in ``<home>/tasks.sqlite3`` by default, runs in
+WAL mode with a busy timeout and short ``BEGIN IMMEDIATE`` transactions, so two kernels can
+write at once. API keys are never stored: a row knows its profile's *name* and *base URL* only.
+
+Upserts are idempotent: recording the same response twice changes nothing but ``updated_at``
+(and not even that when nothing changed). A later, non-terminal status never overwrites a
+terminal one unless the caller says the response is fresh (a new create, a Manus reply).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from respnb._home import home
+from respnb.types import TERMINAL_STATUSES, Response, normalize_status
+
+__all__ = [
+    "COLUMNS",
+    "IN_FLIGHT_STATUSES",
+    "TaskRecord",
+    "TaskRegistry",
+    "default_db_path",
+    "make_title",
+    "prompt_of",
+]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS tasks (
+    id TEXT PRIMARY KEY,
+    profile TEXT,
+    base_url TEXT,
+    model TEXT,
+    status TEXT,
+    normalized_status TEXT,
+    background INTEGER,
+    created_at REAL,
+    started_at REAL,
+    completed_at REAL,
+    input_tokens INTEGER,
+    output_tokens INTEGER,
+    total_tokens INTEGER,
+    cached_tokens INTEGER,
+    reasoning_tokens INTEGER,
+    prompt TEXT,
+    title TEXT,
+    output_text TEXT,
+    error TEXT,
+    previous_response_id TEXT,
+    conversation TEXT,
+    task_url TEXT,
+    share_url TEXT,
+    credit_usage REAL,
+    manus_title TEXT,
+    tags TEXT,
+    cursor INTEGER,
+    source TEXT,
+    updated_at REAL
+);
+CREATE INDEX IF NOT EXISTS tasks_status ON tasks(normalized_status);
+CREATE INDEX IF NOT EXISTS tasks_created ON tasks(created_at);
+"""
+
+
+@dataclass(frozen=True)
+class TaskRecord:
+    """One row of the registry (times are unix seconds, UTC)."""
+
+    id: str
+    profile: str | None = None
+    base_url: str | None = None
+    model: str | None = None
+    status: str | None = None
+    normalized_status: str | None = None
+    background: bool | None = None
+    created_at: float | None = None
+    started_at: float | None = None
+    completed_at: float | None = None
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    total_tokens: int | None = None
+    cached_tokens: int | None = None
+    reasoning_tokens: int | None = None
+    prompt: str | None = None
+    title: str | None = None
+    output_text: str | None = None
+    error: str | None = None
+    previous_response_id: str | None = None
+    conversation: str | None = None
+    task_url: str | None = None
+    share_url: str | None = None
+    credit_usage: float | None = None
+    manus_title: str | None = None
+    tags: tuple[str, ...] = ()
+    cursor: int | None = None
+    source: str | None = None
+    updated_at: float | None = None
+
+    @property
+    def is_terminal(self) -> bool:
+        """True once the task can change no more."""
+        return self.normalized_status in TERMINAL_STATUSES
+
+    @property
+    def in_flight(self) -> bool:
+        """True while the task is queued or running (not settled, not waiting for input)."""
+        return self.normalized_status in IN_FLIGHT_STATUSES
+
+    def to_row(self) -> dict[str, Any]:
+        """A JSON-ready dict (tags as a list)."""
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        out["tags"] = list(self.tags)
+        return out
+
+
+IN_FLIGHT_STATUSES = frozenset({None, "queued", "in_progress"})
+"""Normalized statuses of a task that still runs (None: not known yet)."""
+
+COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(TaskRecord))
+_UPDATABLE = [c for c in COLUMNS if c not in ("id", "updated_at")]
+
+
+def default_db_path() -> Path:
+    """``<respnb home>/tasks.sqlite3``."""
+    return home() / "tasks.sqlite3"
+
+
+def prompt_of(body: dict[str, Any] | None) -> str | None:
+    """The user's prompt text from a create request body (string input or input items)."""
+    if not body:
+        return None
+    raw = body.get("input")
+    if isinstance(raw, str):
+        return raw
+    if not isinstance(raw, list):
+        return None
+    texts: list[str] = []
+    for item in raw:
+        if not isinstance(item, dict) or item.get("role", "user") != "user":
+            continue
+        content = item.get("content")
+        if isinstance(content, str):
+            texts.append(content)
+        elif isinstance(content, list):
+            texts.extend(
+                str(p.get("text", ""))
+                for p in content
+                if isinstance(p, dict) and p.get("type") in ("input_text", "text")
+            )
+    return "\n".join(t for t in texts if t) or None
+
+
+def make_title(prompt: str | None, limit: int = 60) -> str | None:
+    """A one-line title: the prompt's first line, cut at ``limit`` characters."""
+    if not prompt:
+        return None
+    line = " ".join(prompt.strip().split("\n", 1)[0].split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+def _float(v: Any) -> float | None:
+    try:
+        return None if v is None or v == "" else float(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def fields_from_response(response: Response) -> dict[str, Any]:
+    """The registry columns a Response carries (None where it carries nothing)."""
+    meta = response.metadata or {}
+    usage = response.usage
+    conv = response.conversation
+    row: dict[str, Any] = {
+        "model": response.model,
+        "status": response.status,
+        "normalized_status": normalize_status(response.status),
+        "background": response.background,
+        "created_at": response.created_at,
+        "completed_at": response.completed_at,
+        "previous_response_id": response.previous_response_id,
+        "conversation": conv.get("id") if conv else None,
+        "task_url": response.task_url,
+        "share_url": response.share_url,
+        "credit_usage": _float(meta.get("credit_usage")),
+        "manus_title": meta.get("task_title") or meta.get("title"),
+        "output_text": response.output_text or None,
+        "error": _error_text(response),
+    }
+    if usage is not None:
+        row.update(
+            input_tokens=usage.input_tokens,
+            output_tokens=usage.output_tokens,
+            total_tokens=usage.total_tokens,
+            cached_tokens=usage.cached_tokens,
+            reasoning_tokens=usage.reasoning_tokens,
+        )
+    tags = response.get("tags")
+    if isinstance(tags, list):
+        row["tags"] = [str(t) for t in tags]
+    if row["normalized_status"] in TERMINAL_STATUSES and row["completed_at"] is None:
+        row["completed_at"] = time.time()
+    if row["normalized_status"] == "in_progress":
+        row["started_at"] = time.time()
+    return row
+
+
+def _error_text(response: Response) -> str | None:
+    err = response.error
+    if err is None:
+        return None
+    return f"{err.code}: {err.message}" if err.code else err.message or None
+
+
+Listener = Callable[[TaskRecord], None]
+
+
+class TaskRegistry:
+    """The SQLite task registry (thread-safe; one connection per registry object)."""
+
+    def __init__(self, path: str | Path | None = None, *, busy_timeout: float = 30.0) -> None:
+        self.path = Path(path) if path is not None else default_db_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._listeners: list[Listener] = []
+        self._conn = sqlite3.connect(
+            str(self.path), timeout=busy_timeout, isolation_level=None, check_same_thread=False
+        )
+        self._conn.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=NORMAL")
+        with self._write() as cur:
+            for stmt in _SCHEMA.split(";"):
+                if stmt.strip():
+                    cur.execute(stmt)
+
+    def __repr__(self) -> str:
+        return f"TaskRegistry(path={str(self.path)!r})"
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def _write(self) -> _Tx:
+        return _Tx(self._conn, self._lock)
+
+    def close(self) -> None:
+        """Close the database connection."""
+        with self._lock:
+            self._conn.close()
+
+    def add_listener(self, listener: Listener) -> None:
+        """Call ``listener(record)`` after every change of a row (from any thread)."""
+        self._listeners.append(listener)
+
+    def remove_listener(self, listener: Listener) -> None:
+        """Stop calling ``listener``."""
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def _notify(self, record: TaskRecord) -> None:
+        for listener in list(self._listeners):
+            with contextlib.suppress(Exception):  # a broken listener must not break recording
+                listener(record)
+
+    # -- writes -----------------------------------------------------------------------------
+
+    def upsert(self, id: str, values: dict[str, Any], *, fresh: bool = False) -> TaskRecord:
+        """Insert or update one row; None values leave stored values alone.
+
+        A non-terminal status does not overwrite a terminal one unless ``fresh`` is true.
+        Returns the stored record; listeners are told only when something changed.
+        """
+        if not id:
+            raise ValueError("a task needs a non-empty response id")
+        clean = {k: v for k, v in values.items() if k in _UPDATABLE and v is not None}
+        if "tags" in clean:
+            clean["tags"] = json.dumps(sorted(set(clean["tags"])))
+        if "background" in clean:
+            clean["background"] = int(bool(clean["background"]))
+        with self._write() as cur:
+            old = _fetch_one(cur, id)
+            if old is not None:
+                clean = _merge(old, clean, fresh=fresh)
+                if not clean:
+                    return old
+                sets = ", ".join(f"{k} = ?" for k in clean)
+                cur.execute(
+                    f"UPDATE tasks SET {sets}, updated_at = ? WHERE id = ?",
+                    [*clean.values(), time.time(), id],
+                )
+            else:
+                cols = ["id", *clean, "updated_at"]
+                cur.execute(
+                    f"INSERT INTO tasks ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                    [id, *clean.values(), time.time()],
+                )
+            new = _fetch_one(cur, id)
+        assert new is not None
+        self._notify(new)
+        return new
+
+    def record_response(
+        self,
+        response: Response,
+        *,
+        profile: str | None = None,
+        base_url: str | None = None,
+        body: dict[str, Any] | None = None,
+        cursor: int | None = None,
+        source: str | None = None,
+        fresh: bool = False,
+    ) -> TaskRecord:
+        """Record what ``response`` says (plus the request ``body`` on create)."""
+        values = fields_from_response(response)
+        values.update(profile=profile, base_url=base_url, cursor=cursor, source=source)
+        prompt = prompt_of(body)
+        if prompt is not None:
+            values["prompt"] = prompt
+            values["title"] = make_title(prompt)
+        if body is not None:
+            if "background" in body and values.get("background") is None:
+                values["background"] = bool(body["background"])
+            meta_tags = body.get("tags")
+            if isinstance(meta_tags, list):
+                values["tags"] = [str(t) for t in meta_tags]
+        if values.get("title") is None and values.get("manus_title"):
+            values["title"] = values["manus_title"]
+        return self.upsert(response.id, values, fresh=fresh)
+
+    def set_cursor(self, id: str, cursor: int) -> None:
+        """Remember the last stream sequence number seen for ``id`` (for resuming)."""
+        with self._write() as cur:
+            cur.execute(
+                "UPDATE tasks SET cursor = ? WHERE id = ? AND (cursor IS NULL OR cursor < ?)",
+                (cursor, id, cursor),
+            )
+
+    def add_tags(self, id: str, *tags: str) -> TaskRecord | None:
+        """Add tags to a row."""
+        rec = self.get(id)
+        if rec is None:
+            return None
+        return self.upsert(id, {"tags": [*rec.tags, *tags]})
+
+    def remove(self, id: str) -> bool:
+        """Forget a row (after the response was deleted). True if a row was removed."""
+        with self._write() as cur:
+            cur.execute("DELETE FROM tasks WHERE id = ?", (id,))
+            removed = cur.rowcount > 0
+        if removed:
+            self._notify(TaskRecord(id=id, status="deleted", normalized_status="deleted"))
+        return removed
+
+    # -- reads ------------------------------------------------------------------------------
+
+    def get(self, id: str) -> TaskRecord | None:
+        """The row for ``id``, or None."""
+        with self._lock:
+            return _fetch_one(self._conn.cursor(), id)
+
+    def records(
+        self, *, where: str = "", params: Sequence[Any] = (), order: str = "created_at DESC"
+    ) -> list[TaskRecord]:
+        """Rows matching an SQL ``where`` clause (internal callers only), newest first."""
+        sql = f"SELECT {', '.join(COLUMNS)} FROM tasks"
+        if where:
+            sql += f" WHERE {where}"
+        sql += f" ORDER BY {order}"
+        with self._lock:
+            rows = self._conn.execute(sql, params).fetchall()
+        return [_record(r) for r in rows]
+
+    def in_flight(self) -> list[TaskRecord]:
+        """Rows that are queued or running (not terminal, not waiting for input)."""
+        return self.records(
+            where="normalized_status IS NULL OR normalized_status IN ('queued', 'in_progress')"
+        )
+
+    def raw_rows(self) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """All rows as plain tuples (fast path for DataFrames) and the column names."""
+        with self._lock:
+            rows = self._conn.execute(
+                f"SELECT {', '.join(COLUMNS)} FROM tasks ORDER BY created_at DESC"
+            ).fetchall()
+        return list(COLUMNS), rows
+
+    def count(self) -> int:
+        """How many rows the registry holds."""
+        with self._lock:
+            return int(self._conn.execute("SELECT COUNT(*) FROM tasks").fetchone()[0])
+
+    def bulk_insert(self, rows: Iterable[dict[str, Any]]) -> int:
+        """Insert many prepared rows in one transaction (imports and benchmarks)."""
+        n = 0
+        with self._write() as cur:
+            for values in rows:
+                v = dict(values)
+                if isinstance(v.get("tags"), list | tuple):
+                    v["tags"] = json.dumps(list(v["tags"]))
+                cols = [c for c in COLUMNS if c in v]
+                cur.execute(
+                    f"INSERT OR REPLACE INTO tasks ({', '.join(cols)}) "
+                    f"VALUES ({', '.join('?' * len(cols))})",
+                    [v[c] for c in cols],
+                )
+                n += 1
+        return n
+
+
+class _Tx:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT`` under the registry lock (short write transactions)."""
+
+    def __init__(self, conn: sqlite3.Connection, lock: threading.RLock) -> None:
+        self._conn = conn
+        self._lock = lock
+
+    def __enter__(self) -> sqlite3.Cursor:
+        self._lock.acquire()
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self._lock.release()
+            raise
+        return self._conn.cursor()
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        try:
+            self._conn.execute("ROLLBACK" if exc_type else "COMMIT")
+        finally:
+            self._lock.release()
+
+
+def _record(row: Sequence[Any]) -> TaskRecord:
+    values = dict(zip(COLUMNS, row, strict=True))
+    tags = values.get("tags")
+    values["tags"] = tuple(json.loads(tags)) if tags else ()
+    bg = values.get("background")
+    values["background"] = None if bg is None else bool(bg)
+    return TaskRecord(**values)
+
+
+def _fetch_one(cur: sqlite3.Cursor, id: str) -> TaskRecord | None:
+    row = cur.execute(f"SELECT {', '.join(COLUMNS)} FROM tasks WHERE id = ?", (id,)).fetchone()
+    return _record(row) if row is not None else None
+
+
+def _merge(old: TaskRecord, new: dict[str, Any], *, fresh: bool) -> dict[str, Any]:
+    """The columns of ``new`` that really change ``old``, keeping terminal statuses sticky."""
+    if not fresh and old.is_terminal and new.get("normalized_status") not in TERMINAL_STATUSES:
+        for key in ("status", "normalized_status", "completed_at"):
+            new.pop(key, None)
+    if old.started_at is not None:
+        new.pop("started_at", None)
+    if old.completed_at is not None and not fresh:
+        new.pop("completed_at", None)
+    if fresh and new.get("normalized_status") not in TERMINAL_STATUSES and old.completed_at:
+        new["completed_at"] = None  # a continued task runs again
+    changed: dict[str, Any] = {}
+    for key, value in new.items():
+        current = getattr(old, key)
+        if key == "tags":
+            current = json.dumps(sorted(current)) if current else None
+        elif key == "background" and current is not None:
+            current = int(current)
+        if value != current:
+            changed[key] = value
+    return changed

@@ -1,0 +1,292 @@
+"""TaskTable: the kernel-facing view of the task registry, with pandas history.
+
+``respnb.tasks()`` returns one. Reads go straight to SQLite; actions (cancel, delete,
+refresh, reply, attach) run on the refresher's loop thread.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from respnb._exceptions import ConfigurationError
+
+from .refresher import Refresher
+from .registry import COLUMNS, TaskRecord, TaskRegistry
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["TaskTable", "records_frame"]
+
+_TIME_COLS = ("created_at", "started_at", "completed_at", "updated_at")
+_INT_COLS = (
+    "input_tokens",
+    "output_tokens",
+    "total_tokens",
+    "cached_tokens",
+    "reasoning_tokens",
+    "cursor",
+)
+_CATEGORY_COLS = ("status", "normalized_status", "model", "profile")
+_STRING_COLS = (
+    "id",
+    "base_url",
+    "prompt",
+    "title",
+    "output_text",
+    "error",
+    "previous_response_id",
+    "conversation",
+    "task_url",
+    "share_url",
+    "manus_title",
+    "source",
+)
+
+
+def records_frame(columns: list[str], rows: list[tuple[Any, ...]]) -> pd.DataFrame:
+    """A DataFrame with real dtypes from registry rows.
+
+    Times are ``datetime64[ns, UTC]``, token counts nullable ``Int64``, status/model/profile
+    ``category``, ``background`` nullable ``boolean``, ``credit_usage`` float, ``tags`` a
+    tuple per row, text columns pandas ``string``.
+    """
+    import json
+
+    import numpy as np
+    import pandas as pd
+
+    cols: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
+    data: dict[str, Any] = {}
+    for name, values in zip(columns, cols, strict=True):
+        if name in _TIME_COLS:
+            arr = np.array([np.nan if v is None else v for v in values], dtype="float64")
+            data[name] = pd.to_datetime(arr * 1e9, unit="ns", utc=True).astype(
+                "datetime64[ns, UTC]"
+            )
+        elif name in _INT_COLS:
+            data[name] = pd.array(list(values), dtype="Int64")
+        elif name in _CATEGORY_COLS:
+            data[name] = pd.Categorical(list(values))
+        elif name == "background":
+            data[name] = pd.array([None if v is None else bool(v) for v in values], "boolean")
+        elif name == "credit_usage":
+            data[name] = np.array([np.nan if v is None else v for v in values], "float64")
+        elif name == "tags":
+            data[name] = pd.Series(
+                [tuple(json.loads(v)) if v else () for v in values], dtype=object
+            )
+        else:
+            data[name] = pd.array(list(values), dtype="string")
+    frame = pd.DataFrame(data, columns=columns)
+    return frame
+
+
+def _to_ts(value: str | dt.date | dt.datetime | float | None) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime(value.year, value.month, value.day)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value.timestamp()
+
+
+class TaskTable:
+    """Every task respnb knows about: a DataFrame, filters, exports and actions."""
+
+    def __init__(self, registry: TaskRegistry, refresher: Refresher | None = None) -> None:
+        self.registry = registry
+        self.refresher = refresher
+
+    def __repr__(self) -> str:
+        return f"TaskTable({self.registry.count()} tasks, db={str(self.registry.path)!r})"
+
+    def __len__(self) -> int:
+        return self.registry.count()
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def records(
+        self,
+        *,
+        status: str | list[str] | None = None,
+        profile: str | list[str] | None = None,
+        model: str | list[str] | None = None,
+        since: str | dt.date | dt.datetime | float | None = None,
+        until: str | dt.date | dt.datetime | float | None = None,
+        search: str | None = None,
+    ) -> list[TaskRecord]:
+        """Matching rows, newest first (same filters as :meth:`frame`)."""
+        where, params = _where(status, profile, model, since, until, search)
+        return self.registry.records(where=where, params=params)
+
+    def frame(
+        self,
+        *,
+        status: str | list[str] | None = None,
+        profile: str | list[str] | None = None,
+        model: str | list[str] | None = None,
+        since: str | dt.date | dt.datetime | float | None = None,
+        until: str | dt.date | dt.datetime | float | None = None,
+        search: str | None = None,
+    ) -> pd.DataFrame:
+        """The history as a DataFrame, newest first.
+
+        ``status`` matches the raw or normalized status; ``since``/``until`` bound
+        ``created_at`` (dates, datetimes, ISO strings or unix seconds; naive means UTC);
+        ``search`` is a case-insensitive substring of the id, title, prompt or output.
+        """
+        where, params = _where(status, profile, model, since, until, search)
+        if not where:
+            cols, rows = self.registry.raw_rows()
+        else:
+            recs = self.registry.records(where=where, params=params)
+            cols = list(COLUMNS)
+            rows = [_tuple(r) for r in recs]
+        return records_frame(cols, rows)
+
+    def to_csv(self, path: str | Path, **filters: Any) -> Path:
+        """Write :meth:`frame` (with ``filters``) as CSV; returns the path."""
+        out = Path(path)
+        self.frame(**filters).to_csv(out, index=False)
+        return out
+
+    def to_parquet(self, path: str | Path, **filters: Any) -> Path:
+        """Write :meth:`frame` as Parquet (needs pyarrow: ``pip install 'respnb[parquet]'``)."""
+        try:
+            import pyarrow  # type: ignore[import-untyped]  # noqa: F401
+        except ImportError:
+            raise ImportError(
+                "to_parquet() needs pyarrow: install it with pip install 'respnb[parquet]'"
+            ) from None
+        out = Path(path)
+        frame = self.frame(**filters)
+        frame["tags"] = frame["tags"].map(list)
+        frame.to_parquet(out, index=False)
+        return out
+
+    def get(self, id: str) -> TaskRecord:
+        """The row for ``id`` (KeyError if the registry does not know it)."""
+        rec = self.registry.get(id)
+        if rec is None:
+            raise KeyError(f"no task {id!r} in the registry {self.registry.path}")
+        return rec
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def _refresher(self) -> Refresher:
+        if self.refresher is None:
+            raise RuntimeError("this TaskTable is read-only: get one from respnb.tasks()")
+        return self.refresher
+
+    def cancel(self, id: str) -> TaskRecord:
+        """Cancel a running background task; returns its row."""
+        self.get(id)
+        return self._refresher().run(self._refresher().cancel(id))
+
+    def delete(self, id: str) -> None:
+        """Delete the response on the server and remove its row."""
+        self.get(id)
+        self._refresher().run(self._refresher().delete(id))
+
+    def refresh(self, *, remote: bool = True) -> int:
+        """Fetch every in-flight task once (and merge Manus task lists); returns the count."""
+        ref = self._refresher()
+        n = ref.run(ref.refresh_all())
+        if remote:
+            for client in list(ref._clients.values()):
+                if getattr(client.profile, "kind", None) == "manus":
+                    n += ref.run(ref.sync_remote(client))
+        return n
+
+    def sync_remote(self, client: Any, **filters: Any) -> int:
+        """Merge a Manus client's ``/v1/tasks`` listing (web-app tasks too); returns the count."""
+        ref = self._refresher()
+        return ref.run(ref.sync_remote(client, **filters))
+
+    def reply(self, id: str, text: str, **params: Any) -> TaskRecord:
+        """Answer a task waiting for input (Manus ``task_id``) or continue it."""
+        self.get(id)
+        return self._refresher().run(self._refresher().reply(id, text, **params))
+
+    def attach(self, id: str) -> Any:
+        """Follow ``id`` live: a ResponseView replaying its stream, then live until it ends.
+
+        Without the notebook layer, returns the resumed stream (an AsyncResponseStream to
+        iterate on the client's loop) instead.
+        """
+        rec = self.get(id)
+        ref = self._refresher()
+        try:
+            from ._attach import attach_view
+
+            return attach_view(ref, rec)
+        except (ImportError, ConfigurationError):  # no notebook layer / no built front end
+            return ref.client_for(rec).responses.resume(id, after=None)
+
+    def board(self, **kwargs: Any) -> Any:
+        """A live :class:`respnb.notebook.board.TaskBoard` on this table."""
+        from respnb.notebook.board import TaskBoard
+
+        return TaskBoard(self, **kwargs)
+
+
+def _tuple(rec: TaskRecord) -> tuple[Any, ...]:
+    import json
+
+    out: list[Any] = []
+    for c in COLUMNS:
+        v = getattr(rec, c)
+        if c == "tags":
+            v = json.dumps(list(v)) if v else None
+        elif c == "background" and v is not None:
+            v = int(v)
+        out.append(v)
+    return tuple(out)
+
+
+def _listify(v: str | list[str] | None) -> list[str] | None:
+    return [v] if isinstance(v, str) else v
+
+
+def _where(
+    status: str | list[str] | None,
+    profile: str | list[str] | None,
+    model: str | list[str] | None,
+    since: Any,
+    until: Any,
+    search: str | None,
+) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    st = _listify(status)
+    if st:
+        marks = ", ".join("?" * len(st))
+        clauses.append(f"(status IN ({marks}) OR normalized_status IN ({marks}))")
+        params += [*st, *st]
+    for col, val in (("profile", _listify(profile)), ("model", _listify(model))):
+        if val:
+            clauses.append(f"{col} IN ({', '.join('?' * len(val))})")
+            params += val
+    lo, hi = _to_ts(since), _to_ts(until)
+    if lo is not None:
+        clauses.append("created_at >= ?")
+        params.append(lo)
+    if hi is not None:
+        clauses.append("created_at < ?")
+        params.append(hi)
+    if search:
+        like = f"%{search.lower()}%"
+        clauses.append(
+            "(lower(id) LIKE ? OR lower(coalesce(title, '')) LIKE ? OR "
+            "lower(coalesce(prompt, '')) LIKE ? OR lower(coalesce(output_text, '')) LIKE ?)"
+        )
+        params += [like] * 4
+    return " AND ".join(clauses), params

@@ -1,0 +1,1 @@
+"""Tests of the demo engine (respnb.server.engine)."""

@@ -1,0 +1,177 @@
+"""respnb.tasks() on the shared loop: observer recording, actions, attach, board, webhooks."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+import respnb
+import respnb.tasks
+from respnb.tasks import TaskTable
+
+pytest.importorskip("respnb.server.launch")
+
+
+@pytest.fixture
+def client(local_server: Any) -> Iterator[respnb.Client]:
+    c = respnb.Client("local", base_url=local_server.base_url)
+    yield c
+    c.close()
+    respnb.tasks.reset()
+
+
+def _until(pred: Any, what: str, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if pred():
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _slow(c: respnb.Client, text: str) -> respnb.Response:
+    return c.responses.create(model="respnb-demo", input=text, background=True, store=True,
+                              metadata={"respnb_pace": "40"})
+
+
+def test_tasks_records_refreshes_and_acts(client: respnb.Client) -> None:
+    table = respnb.tasks(client)
+    assert isinstance(table, TaskTable)
+    assert table.registry.path.parent == respnb._home.home()
+    quick = client.responses.create(model="respnb-demo", input="quick one", background=True,
+                                    store=True)
+    slow = _slow(client, "slow one")
+    # recorded at once by the observer, with the request's prompt
+    assert table.get(quick.id).prompt == "quick one"
+    assert table.get(slow.id).background is True
+    _until(lambda: table.get(quick.id).normalized_status == "completed", "quick completes")
+    rec = table.cancel(slow.id)
+    assert rec.normalized_status == "cancelled"
+    _until(lambda: table.refresher is not None and table.refresher.following == 0, "settled")
+    assert table.get(slow.id).normalized_status == "cancelled"
+    df = table.frame()
+    assert set(df["id"]) == {quick.id, slow.id}
+    assert df.set_index("id").loc[quick.id, "output_text"]
+    assert table.refresh() == 0  # nothing in flight any more
+    table.delete(quick.id)
+    with pytest.raises(KeyError):
+        table.get(quick.id)
+    with pytest.raises(respnb.NotFoundError):
+        client.responses.retrieve(quick.id)
+
+
+def test_restart_shows_history_and_reattaches(client: respnb.Client) -> None:
+    table = respnb.tasks(client)
+    slow = _slow(client, "survives a restart")
+    respnb.tasks.reset()  # a new kernel: fresh registry and refresher objects, same database
+    again = respnb.tasks()
+    assert again is not table and again.refresher is not table.refresher
+    assert again.get(slow.id).prompt == "survives a restart"
+    ref = again.refresher
+    assert ref is not None
+    _until(lambda: ref.following >= 1 or again.get(slow.id).is_terminal, "re-attached")
+    assert ref.requests > 0 or ref.following >= 1
+    _until(lambda: again.get(slow.id).normalized_status == "completed", "reattached completes")
+
+
+def test_attach_gives_live_view(client: respnb.Client) -> None:
+    table = respnb.tasks(client)
+    slow = _slow(client, "watch me")
+    view = table.attach(slow.id)
+    from respnb.notebook.view import ResponseView
+
+    assert isinstance(view, ResponseView)
+    view.task.result(timeout=30)
+    assert view.finished
+    assert "watch me" in view.text
+    assert view.status == "completed"
+
+
+def test_board_sends_one_row_per_change(client: respnb.Client) -> None:
+    table = respnb.tasks(client)
+    board = table.board()
+    sent: list[dict[str, Any]] = []
+    board.send = lambda msg, buffers=None: sent.append(msg)  # type: ignore[method-assign]
+    first = client.responses.create(model="respnb-demo", input="board row", background=True,
+                                    store=True)
+    _until(lambda: table.get(first.id).normalized_status == "completed", "completes")
+    rows = [m for m in sent if m["kind"] == "row"]
+    assert rows and all(m["row"]["id"] == first.id for m in rows)
+    assert all(len(m["id"]) == 32 for m in rows)  # uuid-tagged
+    assert rows[-1]["row"]["nstatus"] == "completed"
+    assert rows[-1]["row"]["title"] == "board row"
+    sent.clear()
+    board._handle_msg(board, {"kind": "sync"}, [])
+    assert [m["kind"] for m in sent] == ["rows"]
+    assert [r["id"] for r in sent[0]["rows"]] == [first.id]
+    # the cancel button's message reaches Python and the service
+    slow = _slow(client, "cancel me from the board")
+    board._handle_msg(board, {"kind": "action", "action": "cancel", "task": slow.id}, [])
+    _until(lambda: table.get(slow.id).normalized_status == "cancelled", "board cancel")
+    board._handle_msg(board, {"kind": "action", "action": "delete", "task": slow.id}, [])
+    _until(lambda: any(m["kind"] == "remove" and m["task"] == slow.id for m in sent), "remove")
+    board.close()
+
+
+def test_webhook_drives_update(client: respnb.Client, local_server: Any) -> None:
+    from respnb.tasks import Refresher, TaskRegistry, sign, start_webhook_receiver
+
+    reg = TaskRegistry(respnb._home.home() / "hooked.sqlite3")
+    ref = Refresher(reg, respnb._sync.loop_thread().loop)  # not listening: no polling at all
+    ref.use_client(client.async_client)
+    r = client.responses.create(model="respnb-demo", input="hook me", background=True,
+                                store=True)
+    reg.record_response(r, profile="local", base_url=local_server.base_url)
+    assert reg.get(r.id).in_flight
+    client.responses.wait(r.id)
+    assert reg.get(r.id).in_flight  # nobody told the registry yet
+    secret = "whsec_" + base64.b64encode(b"s" * 32).decode()
+    rx = start_webhook_receiver(secret, refresher=ref)
+    try:
+        body = json.dumps({"id": "evt_1", "object": "event", "type": "response.completed",
+                           "created_at": int(time.time()), "data": {"id": r.id}}).encode()
+        ts = int(time.time())
+        bad = httpx.post(rx.url, content=body, headers={
+            "webhook-id": "msg_0", "webhook-timestamp": str(ts),
+            "webhook-signature": sign(secret, "msg_0", ts - 1, body)})
+        assert bad.status_code == 400
+        assert reg.get(r.id).in_flight
+        ok = httpx.post(rx.url, content=body, headers={
+            "webhook-id": "msg_1", "webhook-timestamp": str(ts),
+            "webhook-signature": sign(secret, "msg_1", ts, body)})
+        assert ok.status_code == 204
+        _until(lambda: reg.get(r.id).normalized_status == "completed", "webhook refresh")
+    finally:
+        rx.stop()
+        ref.close()
+        reg.close()
+
+
+def test_tasks_magic(client: respnb.Client, tmp_path: Any) -> None:
+    from respnb.notebook.board import TaskBoard
+    from respnb.notebook.board_magic import parse_args, register, tasks_magic
+
+    respnb.tasks()  # installs the observer (respnb's import does it once the lead wires it)
+    client.responses.create(model="respnb-demo", input="magic row", store=True)
+    board = tasks_magic("magic --page-size 20")
+    assert isinstance(board, TaskBoard)
+    assert (board.search, board.page_size) == ("magic", 20)
+    board.close()
+    out = tasks_magic(f"--csv {tmp_path / 'h.csv'}")
+    assert "magic row" in out.read_text()
+    with pytest.raises(ValueError, match="unknown %tasks option"):
+        parse_args("--bogus")
+
+    class Shell:
+        def register_magic_function(self, fn: Any, magic_kind: str, magic_name: str) -> None:
+            self.got = (fn, magic_kind, magic_name)
+
+    shell = Shell()
+    register(shell)
+    assert shell.got == (tasks_magic, "line", "tasks")
