@@ -13,7 +13,6 @@ The hook runs ``npm ci`` (when ``node_modules`` is missing or older than the loc
 from __future__ import annotations
 
 import os
-import os
 import shutil
 import subprocess
 import sys
@@ -69,7 +68,9 @@ def build_frontend(*, strict: bool) -> None:
     npm = shutil.which("npm")
     if npm is None:
         if all(o.exists() for o in _outputs()):
-            _say("npm not found: keeping the existing (possibly stale) bundle in src/respnb/static/.")
+            _say(
+                "npm not found: keeping the existing (possibly stale) bundle in src/respnb/static/."
+            )
             return
         message = (
             "npm not found and src/respnb/static/ holds no bundle. Install Node.js >= 18 "

@@ -212,6 +212,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         if args.save_fixtures:
             fixtures = ROOT / "bench" / "fixtures"
             fixtures.mkdir(parents=True, exist_ok=True)
+            (fixtures / ".gitignore").write_text("*.sse\n")  # ~4 MB each: regenerate, not commit
             (fixtures / f"{name}.sse").write_bytes(raw)
         entry: dict[str, Any] = {"bytes": len(raw)}
         counts = {}

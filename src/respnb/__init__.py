@@ -62,6 +62,7 @@ __all__ = [
 
 # --- notebook layer (helper E): %load_ext respnb, respnb.last ---------------------------------
 __all__ += ["last", "last_parsed", "load_ipython_extension", "unload_ipython_extension"]
+__all__ += ["ResponseView", "display"]
 
 
 def load_ipython_extension(ipython: object) -> None:
@@ -84,4 +85,8 @@ def __getattr__(name: str) -> object:
         from ._session import session
 
         return getattr(session, name)
+    if name in ("display", "ResponseView"):  # notebook layer (helper D), imported on first use
+        from . import notebook
+
+        return getattr(notebook, name)
     raise AttributeError(f"module 'respnb' has no attribute {name!r}")

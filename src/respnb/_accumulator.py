@@ -250,28 +250,24 @@ class ResponseAccumulator:
     def feed(self, event: StreamEvent) -> None:
         """Fold one event in. Never raises on odd or unknown events."""
         self.events_seen += 1
-        self._snap = None
-        self._text = None
+        self._snap = self._text = None
         seq = event.sequence_number
         if seq is not None:
             self.cursor = seq
         handler = self._handlers.get(event.type)
-        if handler is None:
+        if handler is not None and type(event) is not GenericEvent:
+            try:
+                handler(event)
+            except (AttributeError, KeyError, IndexError, TypeError, ValueError):
+                self.unknown_events += 1  # too odd to place: never lose the stream to it
+            return
+        if event.type == "error":  # an error event of an unexpected shape
+            self._error(event)
+        elif event.type in _TERMINAL_LIFECYCLE:  # a terminal event that did not fit its model
+            self.done = True
+            self.terminal_event = event.type
+        else:
             self.unknown_events += 1
-            return
-        if type(event) is GenericEvent:  # a known type that did not fit its model
-            if event.type == "error":
-                self._error(event)
-            elif event.type in _TERMINAL_LIFECYCLE:
-                self.done = True
-                self.terminal_event = event.type
-            else:
-                self.unknown_events += 1
-            return
-        try:
-            handler(event)
-        except (AttributeError, KeyError, IndexError, TypeError, ValueError):
-            self.unknown_events += 1  # an event too odd to place: never lose the stream to it
 
     def _build(self) -> Response:
         base = self._base if self._base is not None else Response()
@@ -289,6 +285,13 @@ class ResponseAccumulator:
 
     # ------------------------------------------------------------------ lifecycle
     def _set_base(self, response: Response) -> None:
+        old = self._base
+        if old is not None and (not old.id or not response.id or old.id == response.id):
+            # A later lifecycle response may be reduced (seed 004's in_progress carries only
+            # id/status/output): fields it leaves out keep their earlier values.
+            update = {name: getattr(response, name) for name in response.model_fields_set}
+            update.update(response.__pydantic_extra__ or {})
+            response = old.model_copy(update=update)
         self._base = response
         if response.output and not self._slots:
             for index, item in enumerate(response.output):

@@ -33,7 +33,7 @@ class Coalescer:
         *,
         interval: float = 1 / 30,
         min_bytes: int = 160,
-        max_wait: float = 0.2,
+        max_wait: float = 0.25,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._send = send

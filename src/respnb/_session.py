@@ -6,12 +6,14 @@ Jupyter-free: the magics write it, ``respnb.last`` / ``respnb.last_parsed`` read
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Sequence
 from typing import Any
 
 from pydantic import PrivateAttr
 
+from ._tools import drop_null_defaults
 from .types import Response
 
 __all__ = ["RespondResult", "Session", "session"]
@@ -54,7 +56,11 @@ class RespondResult(Response):
     def parse_with(self, model: type[Any]) -> Any:
         """Parse ``output_text`` as JSON into the pydantic ``model``; remember the outcome."""
         try:
-            self._parsed = model.model_validate_json(self.output_text)
+            data = json.loads(self.output_text)
+            schema = model.model_json_schema()
+            # strict schemas make defaulted fields nullable: null means "the default"
+            data = drop_null_defaults(data, schema, schema.get("$defs", {}))
+            self._parsed = model.model_validate(data)
             self._parse_error = None
         except ValueError as exc:
             self._parsed = None

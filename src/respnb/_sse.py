@@ -146,31 +146,56 @@ class SSEDecoder:
         return self._text(chunk[:end].decode("utf-8", "replace"))
 
     def _text(self, text: str) -> list[ServerSentEvent]:
-        """Decode complete lines (``text`` is lines joined by LF, its last terminator cut)."""
-        blocks = text.split("\n\n")  # every block but the last is followed by a blank line
-        last = blocks.pop()
+        """Decode complete lines: ``text`` is lines joined by LF, its last terminator cut.
+
+        Scans with ``str.find``; a block that is exactly ``event: X`` + ``data: Y`` (or a lone
+        ``data: Y``) followed by a blank line is dispatched with two slices, anything else goes
+        through the line-by-line :meth:`_lines`.
+        """
         out: list[ServerSentEvent] = []
-        for block in blocks:
-            # Fast path: a lone "event: X\ndata: Y" or "data: Y" block, nothing pending.
-            if not (self._data or self._event is not None or self._retry is not None):
-                if block.startswith("event: "):
-                    nl = block.find("\n")
-                    if (
-                        nl > 0
-                        and block.startswith("data: ", nl + 1)
-                        and block.find("\n", nl + 1) < 0
-                    ):
+        n = len(text)
+        pos = 0
+        if self._data or self._event is not None or self._retry is not None:
+            # An event is pending from the previous chunk: finish it line by line.
+            if text.startswith("\n") or not text:
+                blank = 0
+            else:
+                blank = text.find("\n\n")
+                if blank < 0:
+                    return self._lines(text.split("\n"))
+                blank += 1
+            lines = text[:blank].split("\n") if blank else []
+            lines.append("")
+            out = self._lines(lines)
+            pos = blank + 1
+        find, startswith, last_id = text.find, text.startswith, self._last_id
+        while pos < n:
+            if startswith("event: ", pos):
+                nl = find("\n", pos)
+                if nl > 0 and startswith("data: ", nl + 1):
+                    end = find("\n", nl + 1)
+                    if end > 0 and (end + 1 == n or text[end + 1] == "\n"):
                         out.append(
-                            ServerSentEvent(block[nl + 7 :], block[7:nl] or None, self._last_id)
+                            ServerSentEvent(text[nl + 7 : end], text[pos + 7 : nl] or None, last_id)
                         )
+                        pos = end + 2
                         continue
-                elif block.startswith("data: ") and "\n" not in block:
-                    out.append(ServerSentEvent(block[6:], None, self._last_id))
+            elif startswith("data: ", pos):
+                end = find("\n", pos)
+                if end > 0 and (end + 1 == n or text[end + 1] == "\n"):
+                    out.append(ServerSentEvent(text[pos + 6 : end], None, last_id))
+                    pos = end + 2
                     continue
-            lines = block.split("\n")
+            # Anything else: this block, line by line, up to its blank line.
+            blank = find("\n\n", pos)
+            if blank < 0:
+                out += self._lines(text[pos:].split("\n"))
+                break
+            lines = text[pos:blank].split("\n")
             lines.append("")
             out += self._lines(lines)
-        out += self._lines(last.split("\n"))  # "" is one blank line
+            last_id = self._last_id
+            pos = blank + 2
         return out
 
     def flush(self) -> list[ServerSentEvent]:

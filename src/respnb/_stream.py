@@ -41,12 +41,14 @@ from .types import (
     parse_event,
 )
 
-__all__ = ["AsyncResponseStream", "Connect", "Observe", "Reconnect"]
+__all__ = ["AsyncResponseStream", "Connect", "Fetch", "Observe", "Reconnect"]
 
 Connect = Callable[[], Awaitable[httpx.Response]]
 """Opens the first connection (the POST, or the GET of ``resume``)."""
 Reconnect = Callable[[str, "int | None"], Awaitable[httpx.Response]]
 """Reopens a stored response's stream: ``(response_id, starting_after)``."""
+Fetch = Callable[[str], Awaitable[Response]]
+"""Retrieves a stored response (to learn why a stream ended with no terminal event)."""
 Observe = Callable[[Response], None]
 """Called with the snapshot when the stream starts (first id seen) and when it ends."""
 
@@ -70,8 +72,10 @@ class AsyncResponseStream:
         max_resumes: int = 5,
         sleep: Sleep | None = None,
         observe: Observe | None = None,
+        fetch: Fetch | None = None,
     ) -> None:
         self._connect = connect
+        self._fetch = fetch
         self._reconnect = reconnect
         self._known_id = response_id
         self._after = after
@@ -156,7 +160,12 @@ class AsyncResponseStream:
         if gen is not None:
             aclose = getattr(gen, "aclose", None)
             if aclose is not None:
-                await aclose()
+                try:
+                    await aclose()
+                except RuntimeError:
+                    # an interrupted __anext__ is still unwinding on the loop; dropping the
+                    # connection below ends it
+                    pass
         await self._drop_http()
         self._notify_end()
 
@@ -226,6 +235,11 @@ class AsyncResponseStream:
                 dropped = exc
             finally:
                 await self._drop_http()
+            if dropped is None and not self._finished:
+                ended = await self._ended_without_event()
+                if ended is not None:
+                    yield ended
+                    return
             if self._finished or not await self._try_resume():
                 self._finished = True
                 if dropped is not None:
@@ -282,6 +296,27 @@ class AsyncResponseStream:
         self._finished = True
         self.terminal_event = event
         self._notify_start()
+        return event
+
+    async def _ended_without_event(self) -> StreamEvent | None:
+        """A clean EOF with no terminal event: ask the server whether the response ended.
+
+        Cancellation has no stream event (protocol.md §3), so a cancelled background response's
+        stream just ends; retrieving it tells, and saves pointless reconnects.
+        """
+        rid = self.response_id
+        if not self.auto_resume or self._fetch is None or rid is None or self._closed:
+            return None
+        try:
+            response = await self._fetch(rid)
+        except Exception:  # the reconnect path reports real trouble
+            return None
+        if not response.is_terminal and response.normalized_status != "requires_input":
+            return None
+        event = lifecycle_event_for(response)
+        self._acc.feed(event)
+        self._finished = True
+        self.terminal_event = event
         return event
 
     async def _try_resume(self) -> bool:

@@ -25,7 +25,13 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, create_model
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaWarningKind
 
-__all__ = ["FunctionTool", "function_tool", "parse_docstring", "strict_json_schema"]
+__all__ = [
+    "FunctionTool",
+    "drop_null_defaults",
+    "function_tool",
+    "parse_docstring",
+    "strict_json_schema",
+]
 
 _NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
@@ -160,7 +166,7 @@ def _nullable(node: dict[str, Any]) -> dict[str, Any]:
     return {"anyOf": [rest, {"type": "null"}], **described}
 
 
-def _drop_null_defaults(data: Any, schema: Mapping[str, Any], defs: Mapping[str, Any]) -> Any:
+def drop_null_defaults(data: Any, schema: Mapping[str, Any], defs: Mapping[str, Any]) -> Any:
     """Remove ``null`` values of properties that have a default (strict mode's "omitted")."""
     if "$ref" in schema:
         schema = {**defs.get(str(schema["$ref"]).rsplit("/", 1)[-1], {}), **schema}
@@ -170,13 +176,13 @@ def _drop_null_defaults(data: Any, schema: Mapping[str, Any], defs: Mapping[str,
             sub = schema["properties"].get(key, {})
             if value is None and "default" in sub and sub["default"] is not None:
                 continue
-            out[key] = _drop_null_defaults(value, sub, defs)
+            out[key] = drop_null_defaults(value, sub, defs)
         return out
     if isinstance(data, list) and isinstance(schema.get("items"), dict):
-        return [_drop_null_defaults(v, schema["items"], defs) for v in data]
+        return [drop_null_defaults(v, schema["items"], defs) for v in data]
     for alt in schema.get("anyOf", []):
         if isinstance(alt, dict) and ("properties" in alt or "$ref" in alt) and data is not None:
-            return _drop_null_defaults(data, alt, defs)
+            return drop_null_defaults(data, alt, defs)
     return data
 
 
@@ -211,7 +217,7 @@ class FunctionTool:
             raise ValueError(f"arguments must be a JSON object, got {type(data).__name__}")
         full = self.args_model.model_json_schema(by_alias=True, schema_generator=_QuietSchema)
         data = {k: v for k, v in data.items() if not (v is None and k in self._defaulted)}
-        data = _drop_null_defaults(data, full, full.get("$defs", {}))
+        data = drop_null_defaults(data, full, full.get("$defs", {}))
         model = self.args_model.model_validate(data)
         values = {
             info.alias or name: getattr(model, name)

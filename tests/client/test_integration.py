@@ -86,3 +86,22 @@ def test_sync_client_against_server(local_server):
             text = "".join(s.text_deltas())
         assert text and text == s.snapshot().output_text
         assert c.responses.retrieve(s.response_id).output_text == text
+
+
+async def test_cancelled_background_stream_ends_without_reconnect_storm(client):
+    """Cancellation has no stream event: the stream must end as cancelled, not keep resuming."""
+    async with client.responses.stream(
+        model="respnb-slow", input="a long story please", background=True
+    ) as s:
+        seen = 0
+        async for event in s:
+            seen += 1
+            if isinstance(event, OutputTextDeltaEvent):
+                await client.responses.cancel(s.response_id)
+                break
+        async for _ in s:  # drain what remains after the cancel
+            pass
+        final = s.snapshot()
+    assert seen > 0
+    assert final.status == "cancelled"
+    assert s.resumes <= 1

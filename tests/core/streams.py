@@ -117,7 +117,13 @@ class StreamBuilder:
     ) -> StreamBuilder:
         mid = self._id("msg")
         index = self._item(
-            {"id": mid, "type": "message", "role": "assistant", "status": "in_progress", "content": []}
+            {
+                "id": mid,
+                "type": "message",
+                "role": "assistant",
+                "status": "in_progress",
+                "content": [],
+            }
         )
         where = {"item_id": mid, "output_index": index}
         content: list[dict[str, Any]] = []
@@ -131,10 +137,19 @@ class StreamBuilder:
             for chunk in chunks:
                 extra: dict[str, Any] = {"logprobs": []}
                 if logprobs:
-                    lp = [{"token": chunk, "logprob": -0.5, "bytes": list(chunk.encode()), "top_logprobs": []}]
+                    lp = [
+                        {
+                            "token": chunk,
+                            "logprob": -0.5,
+                            "bytes": list(chunk.encode()),
+                            "top_logprobs": [],
+                        }
+                    ]
                     extra["logprobs"] = lp
                     all_lp.extend(lp)
-                self.emit("response.output_text.delta", **where, content_index=0, delta=chunk, **extra)
+                self.emit(
+                    "response.output_text.delta", **where, content_index=0, delta=chunk, **extra
+                )
             for i, ann in enumerate(annotations or []):
                 self.emit(
                     "response.output_text.annotation.added",
@@ -146,7 +161,11 @@ class StreamBuilder:
             self.emit(
                 "response.output_text.done", **where, content_index=0, text=text, logprobs=all_lp
             )
-            part: dict[str, Any] = {"type": "output_text", "text": text, "annotations": annotations or []}
+            part: dict[str, Any] = {
+                "type": "output_text",
+                "text": text,
+                "annotations": annotations or [],
+            }
             if logprobs:
                 part["logprobs"] = all_lp
             self.emit("response.content_part.done", **where, content_index=0, part=part)
@@ -166,20 +185,26 @@ class StreamBuilder:
             rpart = {"type": "refusal", "refusal": full}
             self.emit("response.content_part.done", **where, content_index=ci, part=rpart)
             content.append(rpart)
-        done = {"id": mid, "type": "message", "role": "assistant", "status": "completed", "content": content}
+        done = {
+            "id": mid,
+            "type": "message",
+            "role": "assistant",
+            "status": "completed",
+            "content": content,
+        }
         self._item_done(index, done)
         return self
 
-    def reasoning(
-        self, summaries: list[list[str]], raw: list[str] | None = None
-    ) -> StreamBuilder:
+    def reasoning(self, summaries: list[list[str]], raw: list[str] | None = None) -> StreamBuilder:
         rid = self._id("rs")
         index = self._item({"id": rid, "type": "reasoning", "summary": []})
         where = {"item_id": rid, "output_index": index}
         summary: list[dict[str, Any]] = []
         for si, chunks in enumerate(summaries):
             empty = {"type": "summary_text", "text": ""}
-            self.emit("response.reasoning_summary_part.added", **where, summary_index=si, part=empty)
+            self.emit(
+                "response.reasoning_summary_part.added", **where, summary_index=si, part=empty
+            )
             for chunk in chunks:
                 self.emit(
                     "response.reasoning_summary_text.delta", **where, summary_index=si, delta=chunk
@@ -201,28 +226,54 @@ class StreamBuilder:
 
     def function_call(self, name: str, chunks: list[str]) -> StreamBuilder:
         fid, call_id = self._id("fc"), self._id("call")
-        item = {"id": fid, "type": "function_call", "status": "in_progress", "arguments": "",
-                "call_id": call_id, "name": name}
+        item = {
+            "id": fid,
+            "type": "function_call",
+            "status": "in_progress",
+            "arguments": "",
+            "call_id": call_id,
+            "name": name,
+        }
         index = self._item(item)
         for chunk in chunks:
-            self.emit("response.function_call_arguments.delta", item_id=fid, output_index=index,
-                      delta=chunk)
+            self.emit(
+                "response.function_call_arguments.delta",
+                item_id=fid,
+                output_index=index,
+                delta=chunk,
+            )
         args = "".join(chunks)
-        self.emit("response.function_call_arguments.done", item_id=fid, output_index=index,
-                  arguments=args, name=name)
+        self.emit(
+            "response.function_call_arguments.done",
+            item_id=fid,
+            output_index=index,
+            arguments=args,
+            name=name,
+        )
         self._item_done(index, {**item, "arguments": args, "status": "completed"})
         return self
 
     def custom_tool_call(self, name: str, chunks: list[str]) -> StreamBuilder:
         cid, call_id = self._id("ctc"), self._id("call")
-        item = {"id": cid, "type": "custom_tool_call", "call_id": call_id, "name": name, "input": ""}
+        item = {
+            "id": cid,
+            "type": "custom_tool_call",
+            "call_id": call_id,
+            "name": name,
+            "input": "",
+        }
         index = self._item(item)
         for chunk in chunks:
-            self.emit("response.custom_tool_call_input.delta", item_id=cid, output_index=index,
-                      delta=chunk)
+            self.emit(
+                "response.custom_tool_call_input.delta",
+                item_id=cid,
+                output_index=index,
+                delta=chunk,
+            )
         text = "".join(chunks)
-        self.emit("response.custom_tool_call_input.done", item_id=cid, output_index=index,
-                  input=text)
+        self.emit(
+            "response.custom_tool_call_input.done", item_id=cid, output_index=index, input=text
+        )
         self._item_done(index, {**item, "input": text})
         return self
 
@@ -231,8 +282,12 @@ class StreamBuilder:
         index = self._item({"id": wid, "type": "web_search_call", "status": "in_progress"})
         for phase in ("in_progress", "searching", "completed"):
             self.emit(f"response.web_search_call.{phase}", item_id=wid, output_index=index)
-        done = {"id": wid, "type": "web_search_call", "status": "completed",
-                "action": {"type": "search", "query": query}}
+        done = {
+            "id": wid,
+            "type": "web_search_call",
+            "status": "completed",
+            "action": {"type": "search", "query": query},
+        }
         self._item_done(index, done)
         return self
 
@@ -248,8 +303,14 @@ class StreamBuilder:
 
     def code_interpreter(self, chunks: list[str], logs: str = "ok\n") -> StreamBuilder:
         cid = self._id("ci")
-        item = {"id": cid, "type": "code_interpreter_call", "status": "in_progress", "code": "",
-                "container_id": "cntr_1", "outputs": None}
+        item = {
+            "id": cid,
+            "type": "code_interpreter_call",
+            "status": "in_progress",
+            "code": "",
+            "container_id": "cntr_1",
+            "outputs": None,
+        }
         index = self._item(item)
         where = {"item_id": cid, "output_index": index}
         self.emit("response.code_interpreter_call.in_progress", **where)
@@ -259,7 +320,12 @@ class StreamBuilder:
         self.emit("response.code_interpreter_call_code.done", **where, code=code)
         self.emit("response.code_interpreter_call.interpreting", **where)
         self.emit("response.code_interpreter_call.completed", **where)
-        done = {**item, "status": "completed", "code": code, "outputs": [{"type": "logs", "logs": logs}]}
+        done = {
+            **item,
+            "status": "completed",
+            "code": code,
+            "outputs": [{"type": "logs", "logs": logs}],
+        }
         self._item_done(index, done)
         return self
 
@@ -271,8 +337,12 @@ class StreamBuilder:
         self.emit("response.image_generation_call.in_progress", **where)
         self.emit("response.image_generation_call.generating", **where)
         for i, b64 in enumerate(partials):
-            self.emit("response.image_generation_call.partial_image", **where,
-                      partial_image_index=i, partial_image_b64=b64)
+            self.emit(
+                "response.image_generation_call.partial_image",
+                **where,
+                partial_image_index=i,
+                partial_image_b64=b64,
+            )
         self.emit("response.image_generation_call.completed", **where)
         self._item_done(index, {**item, "status": "completed", "result": result})
         return self
@@ -286,8 +356,16 @@ class StreamBuilder:
         tools = [{"name": tool, "input_schema": {"type": "object"}, "description": "a tool"}]
         self._item_done(index, {**listing, "tools": tools})
         mid = self._id("mcp")
-        call = {"id": mid, "type": "mcp_call", "server_label": server, "name": tool,
-                "arguments": "", "output": None, "error": None, "status": "in_progress"}
+        call = {
+            "id": mid,
+            "type": "mcp_call",
+            "server_label": server,
+            "name": tool,
+            "arguments": "",
+            "output": None,
+            "error": None,
+            "status": "in_progress",
+        }
         index = self._item(call)
         where = {"item_id": mid, "output_index": index}
         self.emit("response.mcp_call.in_progress", **where)
@@ -321,7 +399,8 @@ def chunked(data: bytes, size: int) -> list[bytes]:
     return [data[i : i + size] for i in range(0, len(data), size)]
 
 
-_WORDS = "the quick brown fox jumps over a lazy dog while streaming tokens één 世界 🙂".split()
+_WORDS = ["the", "quick", "brown", "fox", "jumps", "over", "a", "lazy", "dog", "while"]
+_WORDS += ["streaming", "tokens", "één", "世界", "🙂"]
 
 
 def words(n: int, offset: int = 0) -> list[str]:

@@ -33,8 +33,13 @@ def norm(value: Any) -> Any:
 
 
 def everything() -> StreamBuilder:
-    ann = {"type": "url_citation", "url": "https://x.test", "title": "X", "start_index": 0,
-           "end_index": 3}
+    ann = {
+        "type": "url_citation",
+        "url": "https://x.test",
+        "title": "X",
+        "start_index": 0,
+        "end_index": 3,
+    }
     return (
         StreamBuilder()
         .created()
@@ -54,12 +59,12 @@ def everything() -> StreamBuilder:
 
 SCENARIOS = {
     "text": lambda: StreamBuilder().created().message(words(30)).completed(),
-    "reasoning": lambda: StreamBuilder().created().reasoning([words(8), words(5)]).message(
-        words(6)
-    ).completed(),
-    "function_call": lambda: StreamBuilder().created().function_call(
-        "f", ['{"a"', ": 1", "}"]
-    ).completed(),
+    "reasoning": lambda: (
+        StreamBuilder().created().reasoning([words(8), words(5)]).message(words(6)).completed()
+    ),
+    "function_call": lambda: (
+        StreamBuilder().created().function_call("f", ['{"a"', ": 1", "}"]).completed()
+    ),
     "everything": everything,
 }
 
@@ -95,7 +100,7 @@ def test_deltas_alone_build_every_streamed_field() -> None:
     built = feed_all(body).snapshot().output
     server = b.events[-1]["response"]["output"]
     assert len(built) == len(server)
-    for mine, theirs in zip(built, server):
+    for mine, theirs in zip(built, server, strict=True):
         mine_d = norm(mine)
         for key in _STREAMED & theirs.keys():
             assert mine_d.get(key) == norm(theirs[key]), (theirs["type"], key)
@@ -123,9 +128,9 @@ def test_hosted_tool_progress_and_partial_images_show_live() -> None:
     for event in b.events:
         acc.feed(parse_event(event))
         out = acc.snapshot().output
-        if event["type"].startswith("response.image_generation_call"):
-            seen.append((out[0].status, out[0].result))
-        elif event["type"] == "response.output_item.done" and event["output_index"] == 0:
+        kind = event["type"]
+        is_item0_done = kind == "response.output_item.done" and event["output_index"] == 0
+        if kind.startswith("response.image_generation_call") or is_item0_done:
             seen.append((out[0].status, out[0].result))
     assert ("generating", "P1") in seen
     assert seen[-1] == ("completed", "FINAL")
@@ -170,39 +175,102 @@ SEED_MSG = "msg_68707bd3d3948196817ec90a408f357c0b1f98ffee1ea1cb"
 
 def seed_004_events() -> list[dict[str, Any]]:
     """The stream printed in seed 004: 72 events, 64 text deltas between seq 4 and 67."""
-    base = {"id": SEED_RESP, "object": "response", "model": "gpt-4.1-2025-04-14",
-            "created_at": 1752202195.0, "parallel_tool_calls": True, "temperature": 1.0,
-            "top_p": 1.0}
+    base = {
+        "id": SEED_RESP,
+        "object": "response",
+        "model": "gpt-4.1-2025-04-14",
+        "created_at": 1752202195.0,
+        "parallel_tool_calls": True,
+        "temperature": 1.0,
+        "top_p": 1.0,
+    }
     ev: list[dict[str, Any]] = [
-        {"type": "response.created", "sequence_number": 0,
-         "response": {**base, "status": "in_progress", "output": []}},
-        {"type": "response.in_progress", "sequence_number": 1,
-         "response": {"id": SEED_RESP, "status": "in_progress", "output": []}},
-        {"type": "response.output_item.added", "sequence_number": 2, "output_index": 0,
-         "item": {"id": SEED_MSG, "type": "message", "role": "assistant",
-                  "status": "in_progress", "content": []}},
-        {"type": "response.content_part.added", "sequence_number": 3, "item_id": SEED_MSG,
-         "output_index": 0, "content_index": 0, "part": {"type": "output_text", "text": ""}},
+        {
+            "type": "response.created",
+            "sequence_number": 0,
+            "response": {**base, "status": "in_progress", "output": []},
+        },
+        {
+            "type": "response.in_progress",
+            "sequence_number": 1,
+            "response": {"id": SEED_RESP, "status": "in_progress", "output": []},
+        },
+        {
+            "type": "response.output_item.added",
+            "sequence_number": 2,
+            "output_index": 0,
+            "item": {
+                "id": SEED_MSG,
+                "type": "message",
+                "role": "assistant",
+                "status": "in_progress",
+                "content": [],
+            },
+        },
+        {
+            "type": "response.content_part.added",
+            "sequence_number": 3,
+            "item_id": SEED_MSG,
+            "output_index": 0,
+            "content_index": 0,
+            "part": {"type": "output_text", "text": ""},
+        },
     ]
     n = 64
     step = -(-len(SEED_TEXT) // n)
     pieces = [SEED_TEXT[i : i + step] for i in range(0, len(SEED_TEXT), step)]
     for i, piece in enumerate(pieces):
-        ev.append({"type": "response.output_text.delta", "sequence_number": 4 + i,
-                   "item_id": SEED_MSG, "output_index": 0, "content_index": 0, "delta": piece})
+        ev.append(
+            {
+                "type": "response.output_text.delta",
+                "sequence_number": 4 + i,
+                "item_id": SEED_MSG,
+                "output_index": 0,
+                "content_index": 0,
+                "delta": piece,
+            }
+        )
     seq = 4 + len(pieces)
-    final_msg = {"id": SEED_MSG, "type": "message", "role": "assistant", "status": "completed",
-                 "content": [{"type": "output_text", "text": SEED_TEXT, "annotations": []}]}
+    final_msg = {
+        "id": SEED_MSG,
+        "type": "message",
+        "role": "assistant",
+        "status": "completed",
+        "content": [{"type": "output_text", "text": SEED_TEXT, "annotations": []}],
+    }
     ev += [
-        {"type": "response.output_text.done", "sequence_number": seq, "item_id": SEED_MSG,
-         "output_index": 0, "content_index": 0, "text": SEED_TEXT},
-        {"type": "response.content_part.done", "sequence_number": seq + 1, "item_id": SEED_MSG,
-         "output_index": 0, "content_index": 0, "part": final_msg["content"][0]},
-        {"type": "response.output_item.done", "sequence_number": seq + 2, "output_index": 0,
-         "item": final_msg},
-        {"type": "response.completed", "sequence_number": seq + 3,
-         "response": {**base, "status": "completed", "output": [final_msg],
-                      "usage": {"input_tokens": 17, "output_tokens": 65, "total_tokens": 82}}},
+        {
+            "type": "response.output_text.done",
+            "sequence_number": seq,
+            "item_id": SEED_MSG,
+            "output_index": 0,
+            "content_index": 0,
+            "text": SEED_TEXT,
+        },
+        {
+            "type": "response.content_part.done",
+            "sequence_number": seq + 1,
+            "item_id": SEED_MSG,
+            "output_index": 0,
+            "content_index": 0,
+            "part": final_msg["content"][0],
+        },
+        {
+            "type": "response.output_item.done",
+            "sequence_number": seq + 2,
+            "output_index": 0,
+            "item": final_msg,
+        },
+        {
+            "type": "response.completed",
+            "sequence_number": seq + 3,
+            "response": {
+                **base,
+                "status": "completed",
+                "output": [final_msg],
+                "usage": {"input_tokens": 17, "output_tokens": 65, "total_tokens": 82},
+            },
+        },
     ]
     return ev
 
@@ -215,7 +283,10 @@ def test_seed_004_stream() -> None:
     assert acc.text == SEED_TEXT
     assert acc.response_id == SEED_RESP
     assert acc.status == "in_progress"
-    # in_progress carried a reduced response: the base keeps its id, the model came earlier
+    # in_progress carried a reduced response: what created said is kept
+    snap = acc.snapshot()
+    assert snap.model == "gpt-4.1-2025-04-14"
+    assert snap.created_at == 1752202195.0
     for event in events[-4:]:
         acc.feed(parse_event(event))
     final = acc.snapshot()
@@ -226,14 +297,20 @@ def test_seed_004_stream() -> None:
 
 # ---------------------------------------------------------------- reduced taxonomies
 def test_maniac_reduced_stream_creates_message_implicitly() -> None:
-    created = {"type": "response.created",
-               "response": {"id": "resp_m", "status": "in_progress", "output": [],
-                            "provider": "openai"}}
+    created = {
+        "type": "response.created",
+        "response": {"id": "resp_m", "status": "in_progress", "output": [], "provider": "openai"},
+    }
     deltas = [{"type": "response.output_text.delta", "delta": w} for w in words(20)]
-    completed = {"type": "response.completed",
-                 "response": {"id": "resp_m", "status": "completed", "output": [],
-                              "usage": {"input_tokens": 3, "output_tokens": 20,
-                                        "total_tokens": 23}}}
+    completed = {
+        "type": "response.completed",
+        "response": {
+            "id": "resp_m",
+            "status": "completed",
+            "output": [],
+            "usage": {"input_tokens": 3, "output_tokens": 20, "total_tokens": 23},
+        },
+    }
     acc = feed_all([created, *deltas])
     assert acc.text == "".join(words(20))
     assert acc.cursor is None
@@ -260,13 +337,30 @@ def test_maniac_sse_without_event_lines() -> None:
 
 def test_ollama_summary_deltas_without_part_events() -> None:
     events = [
-        {"type": "response.created", "sequence_number": 0,
-         "response": {"id": "r", "status": "in_progress", "output": []}},
-        *[{"type": "response.reasoning_summary_text.delta", "sequence_number": i + 1,
-           "item_id": "rs_1", "output_index": 0, "summary_index": 0, "delta": w}
-          for i, w in enumerate(["think", "ing"])],
-        {"type": "response.output_text.delta", "sequence_number": 3, "item_id": "msg_1",
-         "output_index": 1, "content_index": 0, "delta": "answer"},
+        {
+            "type": "response.created",
+            "sequence_number": 0,
+            "response": {"id": "r", "status": "in_progress", "output": []},
+        },
+        *[
+            {
+                "type": "response.reasoning_summary_text.delta",
+                "sequence_number": i + 1,
+                "item_id": "rs_1",
+                "output_index": 0,
+                "summary_index": 0,
+                "delta": w,
+            }
+            for i, w in enumerate(["think", "ing"])
+        ],
+        {
+            "type": "response.output_text.delta",
+            "sequence_number": 3,
+            "item_id": "msg_1",
+            "output_index": 1,
+            "content_index": 0,
+            "delta": "answer",
+        },
     ]
     snap = feed_all(events).snapshot()
     assert snap.output[0].type == "reasoning"
@@ -277,14 +371,23 @@ def test_ollama_summary_deltas_without_part_events() -> None:
 def test_vllm_reasoning_part_events() -> None:
     where = {"item_id": "rs_v", "output_index": 0, "content_index": 0}
     events = [
-        {"type": "response.output_item.added", "output_index": 0,
-         "item": {"id": "rs_v", "type": "reasoning", "summary": []}},
-        {"type": "response.reasoning_part.added", **where,
-         "part": {"type": "reasoning_text", "text": ""}},
+        {
+            "type": "response.output_item.added",
+            "output_index": 0,
+            "item": {"id": "rs_v", "type": "reasoning", "summary": []},
+        },
+        {
+            "type": "response.reasoning_part.added",
+            **where,
+            "part": {"type": "reasoning_text", "text": ""},
+        },
         {"type": "response.reasoning_text.delta", **where, "delta": "step 1; "},
         {"type": "response.reasoning_text.delta", **where, "delta": "step 2"},
-        {"type": "response.reasoning_part.done", **where,
-         "part": {"type": "reasoning_text", "text": "step 1; step 2"}},
+        {
+            "type": "response.reasoning_part.done",
+            **where,
+            "part": {"type": "reasoning_text", "text": "step 1; step 2"},
+        },
     ]
     snap = feed_all(events).snapshot()
     assert snap.output[0].content[0].text == "step 1; step 2"
@@ -303,11 +406,22 @@ def test_missing_sequence_numbers_keep_last_cursor() -> None:
 
 def test_output_index_gaps_and_item_id_only_addressing() -> None:
     events = [
-        {"type": "response.output_item.added", "output_index": 0,
-         "item": {"id": "fc_1", "type": "function_call", "call_id": "c1", "name": "f",
-                  "arguments": ""}},
-        {"type": "response.output_item.added", "output_index": 3,
-         "item": {"id": "msg_9", "type": "message", "role": "assistant", "content": []}},
+        {
+            "type": "response.output_item.added",
+            "output_index": 0,
+            "item": {
+                "id": "fc_1",
+                "type": "function_call",
+                "call_id": "c1",
+                "name": "f",
+                "arguments": "",
+            },
+        },
+        {
+            "type": "response.output_item.added",
+            "output_index": 3,
+            "item": {"id": "msg_9", "type": "message", "role": "assistant", "content": []},
+        },
         # item_id only: no output_index (the model's default 0 would point at fc_1)
         {"type": "response.output_text.delta", "item_id": "msg_9", "delta": "hi"},
         {"type": "response.function_call_arguments.delta", "item_id": "fc_1", "delta": "{}"},
@@ -320,8 +434,11 @@ def test_output_index_gaps_and_item_id_only_addressing() -> None:
 
 def test_unknown_delta_item_id_does_not_clobber_other_item() -> None:
     events = [
-        {"type": "response.output_item.added", "output_index": 0,
-         "item": {"id": "rs_1", "type": "reasoning", "summary": []}},
+        {
+            "type": "response.output_item.added",
+            "output_index": 0,
+            "item": {"id": "rs_1", "type": "reasoning", "summary": []},
+        },
         {"type": "response.output_text.delta", "item_id": "msg_new", "delta": "x"},
     ]
     snap = feed_all(events).snapshot()
@@ -333,8 +450,11 @@ def test_unknown_events_and_item_types_are_kept_or_counted() -> None:
     events = [
         {"type": "response.created", "response": {"id": "r", "status": "in_progress"}},
         {"type": "response.brand_new_thing", "sequence_number": 9, "foo": 1},
-        {"type": "response.output_item.added", "output_index": 0,
-         "item": {"id": "z", "type": "hologram", "colour": "blue"}},
+        {
+            "type": "response.output_item.added",
+            "output_index": 0,
+            "item": {"id": "z", "type": "hologram", "colour": "blue"},
+        },
         {"type": "response.output_item.added", "item": None},
     ]
     acc = feed_all(events)
@@ -350,8 +470,15 @@ def test_unknown_events_and_item_types_are_kept_or_counted() -> None:
     "error_event",
     [
         {"type": "error", "code": "server_error", "message": "upstream died", "param": None},
-        {"type": "error", "error": {"type": "server_error", "code": "server_error",
-                                    "message": "upstream died", "param": None}},
+        {
+            "type": "error",
+            "error": {
+                "type": "server_error",
+                "code": "server_error",
+                "message": "upstream died",
+                "param": None,
+            },
+        },
     ],
     ids=["flat", "nested"],
 )
@@ -395,8 +522,17 @@ def test_response_incomplete() -> None:
 
 def test_server_final_output_wins_when_present() -> None:
     b = StreamBuilder().created().message(["draft"])
-    final = b.response("completed", [{"type": "message", "id": "m2", "role": "assistant",
-                                      "content": [{"type": "output_text", "text": "final"}]}])
+    final = b.response(
+        "completed",
+        [
+            {
+                "type": "message",
+                "id": "m2",
+                "role": "assistant",
+                "content": [{"type": "output_text", "text": "final"}],
+            }
+        ],
+    )
     acc = feed_all([*b.events, {"type": "response.completed", "response": final}])
     assert acc.text == "final"
     assert [i.id for i in acc.snapshot().output] == ["m2"]
@@ -414,26 +550,44 @@ MANUS = {
     "text": None,
     "usage": None,
     "output": [
-        {"id": "jxdOzAoH8RxKi45YJvww2a", "role": "user", "type": "message",
-         "content": [{"type": "output_text", "text": "What's the color of the sky?"}]},
-        {"id": "lJLNeZP1bnHE0YsAPq3Vzd", "role": "assistant", "type": "message",
-         "content": [
-             {"type": "output_text",
-              "text": "Understood, I will provide information about the color of the sky."},
-             {"annotations": None, "text": None, "type": "output_file", "logprobs": None,
-              "fileUrl": "https://files.test/x.md", "fileName": "notion_benefits.md",
-              "mimeType": "text/markdown"},
-         ]},
+        {
+            "id": "jxdOzAoH8RxKi45YJvww2a",
+            "role": "user",
+            "type": "message",
+            "content": [{"type": "output_text", "text": "What's the color of the sky?"}],
+        },
+        {
+            "id": "lJLNeZP1bnHE0YsAPq3Vzd",
+            "role": "assistant",
+            "type": "message",
+            "content": [
+                {
+                    "type": "output_text",
+                    "text": "Understood, I will provide information about the color of the sky.",
+                },
+                {
+                    "annotations": None,
+                    "text": None,
+                    "type": "output_file",
+                    "logprobs": None,
+                    "fileUrl": "https://files.test/x.md",
+                    "fileName": "notion_benefits.md",
+                    "mimeType": "text/markdown",
+                },
+            ],
+        },
     ],
 }
 
 
 def test_manus_completed_response() -> None:
     running = {**MANUS, "status": "running", "output": []}
-    acc = feed_all([
-        {"type": "response.created", "response": running},
-        {"type": "response.completed", "response": MANUS},
-    ])
+    acc = feed_all(
+        [
+            {"type": "response.created", "response": running},
+            {"type": "response.completed", "response": MANUS},
+        ]
+    )
     snap = acc.snapshot()
     assert acc.status == "completed"
     assert snap.created_at == 1760348691.0
@@ -448,9 +602,18 @@ def test_initial_seed_then_more_deltas() -> None:
     seed = Response.model_validate({**MANUS, "status": "running"})
     acc = ResponseAccumulator(initial=seed)
     assert acc.response_id == MANUS["id"]
-    acc.feed(parse_event({"type": "response.output_text.delta", "item_id": "lJLNeZP1bnHE0YsAPq3Vzd",
-                          "output_index": 1, "content_index": 0, "delta": " Blue.",
-                          "sequence_number": 40}))
+    acc.feed(
+        parse_event(
+            {
+                "type": "response.output_text.delta",
+                "item_id": "lJLNeZP1bnHE0YsAPq3Vzd",
+                "output_index": 1,
+                "content_index": 0,
+                "delta": " Blue.",
+                "sequence_number": 40,
+            }
+        )
+    )
     snap = acc.snapshot()
     assert snap.output[1].content[0].text.endswith("sky. Blue.")
     assert snap.output[1].content[1].type == "output_file"

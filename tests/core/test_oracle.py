@@ -59,9 +59,9 @@ SCENARIOS: dict[str, Callable[[], bytes]] = {
     "text": lambda: text_stream(200).sse(),
     "reasoning_tools_mix": lambda: reasoning_tool_mix(1000).sse(),
     "everything": lambda: everything().sse(),
-    "refusal_only": lambda: StreamBuilder().created().message([], refusal=["no", "pe"])
-    .completed()
-    .sse(),
+    "refusal_only": lambda: (
+        StreamBuilder().created().message([], refusal=["no", "pe"]).completed().sse()
+    ),
     "no_event_lines_done_sentinel": lambda: text_stream(20).sse(
         with_event_lines=False, done_sentinel=True
     ),
@@ -76,7 +76,7 @@ def _seed_bytes() -> bytes:
     return to_sse(seed_004_events())
 
 
-@pytest.mark.parametrize("chunk", [7, 4096])
+@pytest.mark.parametrize("chunk", [61, 4096])
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
 def test_same_events_and_final_response_as_openai(name: str, chunk: int) -> None:
     raw = SCENARIOS[name]()

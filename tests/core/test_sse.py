@@ -7,8 +7,8 @@ import json
 import pytest
 
 from respnb._sse import (
-    SSEDecoder,
     ServerSentEvent,
+    SSEDecoder,
     aiter_sse,
     encode_sse,
     is_done,
@@ -163,7 +163,7 @@ def _mixed_stream() -> bytes:
     b = StreamBuilder().created().reasoning([words(3)]).message(words(6)).completed()
     body = b.sse()
     # add the odd bits a real stream can carry: comments, CRLF, id, retry, a BOM, [DONE]
-    extra = b": ping\r\nid: 42\r\nretry: 10\r\ndata: {\"type\":\"x\"}\r\ndata: 2\r\n\r\n"
+    extra = b': ping\r\nid: 42\r\nretry: 10\r\ndata: {"type":"x"}\r\ndata: 2\r\n\r\n'
     cut = body.index(b"\n\n", 200) + 2  # an event boundary
     return b"\xef\xbb\xbf" + body[:cut] + extra + body[cut:] + b"data: [DONE]\n\n"
 
@@ -199,3 +199,62 @@ def test_repr_and_equality() -> None:
     assert "event='t'" in repr(e)
     assert e != ev("x", "t", "1", None)
     assert e != "x"
+
+
+def reference_decode(data: bytes) -> list[ServerSentEvent]:
+    """A direct, slow transcription of the WHATWG algorithm (plus the lenient EOF)."""
+    text = data.decode("utf-8", "replace")
+    text = text.removeprefix("\ufeff")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    out: list[ServerSentEvent] = []
+    event, buf, last_id, retry, seen_data = "", "", None, None, False
+    for line in [*lines, ""]:
+        if line == "":
+            if seen_data:
+                out.append(ServerSentEvent(buf.removesuffix("\n"), event or None, last_id, retry))
+            event, buf, retry, seen_data = "", "", None, False
+            continue
+        if line.startswith(":"):
+            continue
+        name, sep, value = line.partition(":")
+        if sep and value.startswith(" "):
+            value = value[1:]
+        if name == "event":
+            event = value
+        elif name == "data":
+            buf += value + "\n"
+            seen_data = True
+        elif name == "id" and "\0" not in value:
+            last_id = value
+        elif name == "retry" and value.isascii() and value.isdigit():
+            retry = int(value)
+    return out
+
+
+TRICKY = [
+    b"event: \ndata: x\n\n",
+    b"event: a\ndata: x\ndata: y\n\n",
+    b"event: a\nid: 1\ndata: x\n\ndata: z\n\n",
+    b"data: x\nevent: a\n\nevent: b\n\ndata: after\n\n",
+    b"event: a\n\n\n\ndata: x\n\n\n",
+    b"event:a\ndata:x\n\nevent:  b\ndata:  y\n\n",
+    b"data: x\r\n\r\nevent: e\r\ndata: y\r\n\r\n",
+    b'\n\n\ndata: lone\n\nevent: t\ndata: {"k": "v\\nw"}\n\n',
+    b"retry: 5\nevent: a\ndata: 1\n\nevent: b\ndata: 2\n\n",
+    b"event: a\ndata: 1\n: comment\n\nevent: b\n: c\ndata: 2\n\n",
+    b"data: no blank line at the end",
+]
+
+
+@pytest.mark.parametrize("raw", TRICKY)
+def test_matches_reference_decoder_whole_and_bytewise(raw: bytes) -> None:
+    expected = reference_decode(raw)
+    assert expected, raw
+    assert decode(raw) == expected
+    assert list(iter_sse(chunked(raw, 1))) == expected
+    assert list(iter_sse(chunked(raw, 5))) == expected
+
+
+def test_reference_agrees_on_a_generated_stream() -> None:
+    raw = _mixed_stream()
+    assert decode(raw) == reference_decode(raw)

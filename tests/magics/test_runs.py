@@ -282,3 +282,52 @@ def test_background_no_stream_polls(
     result = magics.background_runs[-1].wait(60)
     assert result is not None and result.status == "completed"
     assert result.output_text
+
+
+def test_interrupt_inside_the_stream_iterator(
+    shell: InteractiveShell, respond: Any, views: list[Recorder], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C while the stream waits for the next event (raised by the iterator itself)."""
+    from respnb._sync import ResponseStream
+
+    original = ResponseStream.__iter__
+
+    def interrupted(self: ResponseStream) -> Any:
+        for n, event in enumerate(original(self)):
+            if n == 8:
+                raise KeyboardInterrupt
+            yield event
+
+    monkeypatch.setattr(ResponseStream, "__iter__", interrupted)
+    respond("", "Write a long essay about otters")
+    result: RespondResult = shell.user_ns["_r"]
+    assert result.interrupted
+    assert len(views[0].events) == 8
+    assert result.output_text == views[0].state.text
+    assert views[0].finished_with is result.rounds[0]
+
+
+def test_background_polled_cancel(
+    shell: InteractiveShell, respond: Any, magics: RespondMagics
+) -> None:
+    respond("-b -q --no-stream -m respnb-slow Write a very long report about otters")
+    run = magics.background_runs[-1]
+    while run.run.response_id is None and run.thread.is_alive():
+        run.thread.join(0.05)
+    run.cancel()
+    result = run.wait(60)
+    assert result is not None and result.status == "cancelled"
+
+
+def test_background_tool_loop(shell: InteractiveShell, respond: Any, magics: RespondMagics) -> None:
+    def get_weather(city: str) -> str:
+        """Get the weather for a city."""
+        return f"rainy in {city}"
+
+    shell.user_ns["get_weather"] = get_weather
+    cap = respond("-b --tools get_weather What is the weather in Lima? get_weather")
+    result = magics.background_runs[-1].wait(60)
+    assert result is not None and result.status == "completed"
+    assert "rainy in Lima" in result.output_text
+    assert len(result.rounds) == 2
+    assert cap.stdout == ""  # nothing printed from the worker thread into later cells

@@ -68,3 +68,16 @@ def test_module_accessors() -> None:
         session.reset()
     with pytest.raises(AttributeError):
         _ = respnb.no_such_thing  # type: ignore[attr-defined]
+
+
+def test_parse_with_null_defaults() -> None:
+    class Item(BaseModel):
+        name: str
+        qty: int = 1
+
+    class Order(BaseModel):
+        items: list[Item]
+        note: str = "none"
+
+    w = RespondResult.wrap(_resp("r", '{"items": [{"name": "a", "qty": null}], "note": null}'))
+    assert w.parse_with(Order) == Order(items=[Item(name="a")])

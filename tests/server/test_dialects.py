@@ -34,8 +34,12 @@ def mh(manus: RunningServer) -> Iterator[httpx.Client]:
 
 
 def _task(mh: httpx.Client, text: str, **extra: Any) -> dict[str, Any]:
-    body = {"input": [{"role": "user", "content": [{"type": "input_text", "text": text}]}],
-            "task_mode": "agent", "agent_profile": "quality", **extra}
+    body = {
+        "input": [{"role": "user", "content": [{"type": "input_text", "text": text}]}],
+        "task_mode": "agent",
+        "agent_profile": "quality",
+        **extra,
+    }
     r = mh.post("/responses", json=body)
     assert r.status_code == 200, r.text
     return dict(r.json())
@@ -52,14 +56,18 @@ def _settle(mh: httpx.Client, rid: str) -> dict[str, Any]:
 
 def test_manus_auth_header(manus: RunningServer) -> None:
     with httpx.Client(base_url=manus.base_url) as h:
-        bearer = h.post("/responses", json={"input": "hi"},
-                        headers={"authorization": f"Bearer {SECRET}"})
+        bearer = h.post(
+            "/responses", json={"input": "hi"}, headers={"authorization": f"Bearer {SECRET}"}
+        )
         assert bearer.status_code == 401  # Manus reads API_KEY, the bearer is a placeholder
         assert "API_KEY" in bearer.json()["error"]["message"]
-    sdk = OpenAI(base_url=manus.origin, api_key="**", default_headers={"API_KEY": SECRET},
-                 max_retries=0)
-    task = sdk.responses.create(input="What's the color of the sky?",
-                                extra_body={"task_mode": "agent", "agent_profile": "speed"})
+    sdk = OpenAI(
+        base_url=manus.origin, api_key="**", default_headers={"API_KEY": SECRET}, max_retries=0
+    )
+    task = sdk.responses.create(
+        input="What's the color of the sky?",
+        extra_body={"task_mode": "agent", "agent_profile": "speed"},
+    )
     assert task.status == "running"
     assert task.model == "manus-agent-speed"
 
@@ -89,18 +97,22 @@ def test_manus_pending_then_task_id_continuation(mh: httpx.Client) -> None:
     pending = _settle(mh, created["id"])
     assert pending["status"] == "pending"
     assert Response.model_validate(pending).normalized_status == "requires_input"
-    both = mh.post("/responses", json={"input": "x", "task_id": created["id"],
-                                       "previous_response_id": created["id"]})
+    both = mh.post(
+        "/responses",
+        json={"input": "x", "task_id": created["id"], "previous_response_id": created["id"]},
+    )
     assert both.status_code == 400 and both.json()["error"]["param"] == "task_id"
-    cont = mh.post("/responses", json={"input": "Budget is 500 euros.",
-                                       "task_id": created["id"]})
+    cont = mh.post("/responses", json={"input": "Budget is 500 euros.", "task_id": created["id"]})
     assert cont.status_code == 200 and cont.json()["id"] == created["id"]
     done = _settle(mh, created["id"])
     assert done["status"] == "completed"
     assert [o["role"] for o in done["output"]] == ["user", "assistant", "user", "assistant"]
     with mh.stream("GET", f"/responses/{created['id']}", params={"stream": "true"}) as r:
-        seqs = [json.loads(line[6:])["sequence_number"] for line in r.iter_lines()
-                if line.startswith("data: ")]
+        seqs = [
+            json.loads(line[6:])["sequence_number"]
+            for line in r.iter_lines()
+            if line.startswith("data: ")
+        ]
     assert seqs == list(range(len(seqs)))
 
 
@@ -132,8 +144,19 @@ def test_manus_tasks_list_filters_and_pagination(mh: httpx.Client) -> None:
     assert none_pending["data"] == []
     future = int(time.time()) + 3600
     assert mh.get("/tasks", params={"created_after": future}).json()["data"] == []
-    assert len(mh.get("/tasks", params={"created_before": future, "query": "zebra research",
-                                        "order_by": "updated_at"}).json()["data"]) == 5
+    assert (
+        len(
+            mh.get(
+                "/tasks",
+                params={
+                    "created_before": future,
+                    "query": "zebra research",
+                    "order_by": "updated_at",
+                },
+            ).json()["data"]
+        )
+        == 5
+    )
     assert mh.get("/tasks", params={"limit": 0}).status_code == 400
     assert mh.get("/tasks", params={"limit": 1001}).status_code == 400
     assert mh.get("/tasks", params={"status": "weird"}).status_code == 400
@@ -177,10 +200,20 @@ def maniac(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
 
 
 def test_maniac_reduced_stream(maniac: RunningServer) -> None:
-    with httpx.Client(base_url=maniac.base_url) as h, h.stream(
-        "POST", "/responses", json={"model": "openai/gpt-4o-mini", "input": "hi",
-                                    "stream": True, "tags": ["a"], "trace": {"id": "t"}}
-    ) as r:
+    with (
+        httpx.Client(base_url=maniac.base_url) as h,
+        h.stream(
+            "POST",
+            "/responses",
+            json={
+                "model": "openai/gpt-4o-mini",
+                "input": "hi",
+                "stream": True,
+                "tags": ["a"],
+                "trace": {"id": "t"},
+            },
+        ) as r,
+    ):
         events = [json.loads(x[6:]) for x in r.iter_lines() if x.startswith("data: ")]
     types = [e["type"] for e in events]
     assert types[0] == "response.created" and types[-1] == "response.completed"
@@ -197,8 +230,7 @@ def test_maniac_reduced_stream(maniac: RunningServer) -> None:
 def test_maniac_rejects_tools_and_background_works(maniac: RunningServer) -> None:
     sdk = OpenAI(base_url=maniac.base_url, api_key="k", max_retries=0)
     with pytest.raises(openai.BadRequestError) as err:
-        sdk.responses.create(model="openai/gpt-4o-mini", input="hi",
-                             tools=[{"type": "web_search"}])
+        sdk.responses.create(model="openai/gpt-4o-mini", input="hi", tools=[{"type": "web_search"}])
     assert err.value.body["param"] == "tools"  # type: ignore[index]
     bg = sdk.responses.create(model="openai/gpt-4o-mini", input="essay", background=True)
     assert bg.status == "queued"

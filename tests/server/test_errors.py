@@ -36,8 +36,13 @@ def _error(r: httpx.Response, status: int) -> dict[str, Any]:
         ({"input": "hi", "truncation": "maybe"}, "truncation"),
         ({"input": "hi", "metadata": {"k": 1}}, "metadata.k"),
         ({"input": "hi", "background": True, "store": False}, "store"),
-        ({"input": "hi", "text": {"format": {"type": "json_schema", "name": "bad name!",
-                                            "schema": {}}}}, "text.format.name"),
+        (
+            {
+                "input": "hi",
+                "text": {"format": {"type": "json_schema", "name": "bad name!", "schema": {}}},
+            },
+            "text.format.name",
+        ),
         ({"input": "hi", "previous_response_id": "resp_nope"}, "previous_response_id"),
         ({"input": "hi", "task_id": "abc"}, "task_id"),
     ],
@@ -54,8 +59,13 @@ def test_bad_json_body(http: httpx.Client) -> None:
 
 
 def test_unknown_ids_are_404(http: httpx.Client) -> None:
-    for path in ("/responses/resp_x", "/responses/resp_x/input_items", "/conversations/conv_x",
-                 "/files/file-x", "/files/file-x/content"):
+    for path in (
+        "/responses/resp_x",
+        "/responses/resp_x/input_items",
+        "/conversations/conv_x",
+        "/files/file-x",
+        "/files/file-x/content",
+    ):
         assert _error(http.get(path), 404)["code"]
     _error(http.delete("/responses/resp_x"), 404)
     _error(http.get("/no/such/endpoint"), 404)
@@ -83,13 +93,20 @@ def test_api_key_required(tmp_path: Path) -> None:
         with httpx.Client(base_url=srv.base_url) as h:
             err = _error(h.post("/responses", json={"input": "hi"}), 401)
             assert SECRET not in str(err)
-            bad = h.post("/responses", json={"input": "hi"},
-                         headers={"authorization": "Bearer wrong"})
+            bad = h.post(
+                "/responses", json={"input": "hi"}, headers={"authorization": "Bearer wrong"}
+            )
             assert _error(bad, 401)["code"] == "invalid_api_key"
             assert h.get("/health").status_code == 200  # health is open
-        with OpenAI(base_url=srv.base_url, api_key="wrong", max_retries=0) as bad_client:
-            with pytest.raises(openai.AuthenticationError):
-                bad_client.responses.create(model="respnb-demo", input="hi")
+        bad_client = OpenAI(base_url=srv.base_url, api_key="wrong", max_retries=0)
+        with pytest.raises(openai.AuthenticationError):
+            bad_client.responses.create(model="respnb-demo", input="hi")
+        bad_client.close()
         with OpenAI(base_url=srv.base_url, api_key=SECRET, max_retries=0) as good:
             assert good.responses.create(model="respnb-demo", input="hi").status == "completed"
         assert SECRET not in repr(srv) and SECRET not in repr(srv.config)
+
+
+def test_stream_retrieve_of_plain_response_is_400(http: httpx.Client) -> None:
+    rid = http.post("/responses", json={"input": "hi"}).json()["id"]
+    assert _error(http.get(f"/responses/{rid}?stream=true"), 400)["param"] == "stream"

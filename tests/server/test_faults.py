@@ -27,28 +27,40 @@ def test_429_with_retry_after_then_success(server: RunningServer) -> None:
     fid = uuid.uuid4().hex
     with OpenAI(base_url=server.base_url, api_key="k", max_retries=0) as c:
         with pytest.raises(openai.RateLimitError) as err:
-            c.responses.create(model="respnb-demo", input="hi", extra_headers=_fault(
-                f"status=429;retry_after=0.05;times=1;id={fid}"))
+            c.responses.create(
+                model="respnb-demo",
+                input="hi",
+                extra_headers=_fault(f"status=429;retry_after=0.05;times=1;id={fid}"),
+            )
         assert err.value.response.headers["retry-after"] == "0.05"
         assert err.value.response.headers["retry-after-ms"] == "50"
         assert err.value.body["code"] == "injected_fault"  # type: ignore[index]
-        ok = c.responses.create(model="respnb-demo", input="hi", extra_headers=_fault(
-            f"status=429;retry_after=0.05;times=1;id={fid}"))
+        ok = c.responses.create(
+            model="respnb-demo",
+            input="hi",
+            extra_headers=_fault(f"status=429;retry_after=0.05;times=1;id={fid}"),
+        )
         assert ok.status == "completed"
 
 
 def test_sdk_retries_through_429_and_500(server: RunningServer) -> None:
     with OpenAI(base_url=server.base_url, api_key="k", max_retries=2) as c:
-        resp = c.responses.create(model="respnb-demo", input="hi", extra_headers=_fault(
-            "status=429;retry_after=0.01;times=2"))  # same Idempotency-Key across retries
+        resp = c.responses.create(
+            model="respnb-demo",
+            input="hi",
+            extra_headers=_fault("status=429;retry_after=0.01;times=2"),
+        )  # same Idempotency-Key across retries
         assert resp.status == "completed"
-        resp = c.responses.create(model="respnb-demo", input="hi",
-                                  extra_headers=_fault("status=500;times=1;retry_after=0.01"))
+        resp = c.responses.create(
+            model="respnb-demo",
+            input="hi",
+            extra_headers=_fault("status=500;times=1;retry_after=0.01"),
+        )
         assert resp.status == "completed"
-    with OpenAI(base_url=server.base_url, api_key="k", max_retries=0) as c:
-        with pytest.raises(openai.InternalServerError):
-            c.responses.create(model="respnb-demo", input="hi",
-                               extra_headers=_fault("status=500"))
+    c = OpenAI(base_url=server.base_url, api_key="k", max_retries=0)
+    with pytest.raises(openai.InternalServerError):
+        c.responses.create(model="respnb-demo", input="hi", extra_headers=_fault("status=500"))
+    c.close()
 
 
 def test_first_byte_delay(http: httpx.Client) -> None:
@@ -60,8 +72,12 @@ def test_first_byte_delay(http: httpx.Client) -> None:
 
 @pytest.mark.parametrize("mode", ["failed", "error"])
 def test_fail_mid_stream(http: httpx.Client, mode: str) -> None:
-    with http.stream("POST", "/responses", json={"input": "hi", "stream": True},
-                     headers=_fault(f"fail_after=6;mode={mode};message=boom")) as r:
+    with http.stream(
+        "POST",
+        "/responses",
+        json={"input": "hi", "stream": True},
+        headers=_fault(f"fail_after=6;mode={mode};message=boom"),
+    ) as r:
         events = [json.loads(x[6:]) for x in r.iter_lines() if x.startswith("data: ")]
     assert [e["sequence_number"] for e in events] == list(range(7))
     last = events[-1]
@@ -80,8 +96,9 @@ def test_fail_mid_stream(http: httpx.Client, mode: str) -> None:
 
 
 def test_background_failure_visible_to_poll(client: OpenAI) -> None:
-    bg = client.responses.create(model="respnb-demo", input="hi", background=True,
-                                 extra_headers=_fault("fail_after=3"))
+    bg = client.responses.create(
+        model="respnb-demo", input="hi", background=True, extra_headers=_fault("fail_after=3")
+    )
     events = list(client.responses.retrieve(bg.id, stream=True))
     assert events[-1].type == "response.failed"
     assert client.responses.retrieve(bg.id).status == "failed"

@@ -97,7 +97,10 @@ def test_background_poll_and_replay(client: OpenAI) -> None:
 
 def test_background_stream_follows_live(client: OpenAI) -> None:
     stream = client.responses.create(
-        model="respnb-demo", input="Explain tides", background=True, stream=True,
+        model="respnb-demo",
+        input="Explain tides",
+        background=True,
+        stream=True,
         metadata={"respnb_pace": "3000"},
     )
     events = list(stream)
@@ -146,7 +149,9 @@ def test_input_items_pagination(client: OpenAI) -> None:
     page = client.responses.input_items.list(resp.id, order="asc", limit=2)
     assert [i.content[0].text for i in page.data] == ["message 0", "message 1"]  # type: ignore[union-attr]
     assert page.has_more is True
-    everything = [i.content[0].text for i in client.responses.input_items.list(resp.id, order="asc", limit=2)]  # type: ignore[union-attr]
+    everything = [
+        i.content[0].text for i in client.responses.input_items.list(resp.id, order="asc", limit=2)
+    ]  # type: ignore[union-attr]
     assert everything == [f"message {i}" for i in range(5)]
     desc = client.responses.input_items.list(resp.id)
     assert desc.data[0].content[0].text == "message 4"  # type: ignore[union-attr]
@@ -207,14 +212,16 @@ def test_conversation_with_previous_id_is_400(client: OpenAI) -> None:
 
 
 def test_files(client: OpenAI) -> None:
-    up = client.files.create(file=("notes.txt", b"otters hold hands while sleeping"),
-                             purpose="user_data")
+    up = client.files.create(
+        file=("notes.txt", b"otters hold hands while sleeping"), purpose="user_data"
+    )
     assert up.filename == "notes.txt" and up.bytes == 32 and up.purpose == "user_data"
     assert client.files.retrieve(up.id).id == up.id
     assert client.files.content(up.id).content == b"otters hold hands while sleeping"
     assert up.id in [f.id for f in client.files.list()]
     resp = client.responses.create(
-        model="respnb-demo", input="What do otters do?",
+        model="respnb-demo",
+        input="What do otters do?",
         tools=[{"type": "file_search", "vector_store_ids": ["vs_local"]}],
     )
     calls = [o for o in resp.output if o.type == "file_search_call"]
@@ -231,7 +238,8 @@ def test_parse_with_pydantic(client: OpenAI) -> None:
         participants: list[str]
 
     resp = client.responses.parse(
-        model="respnb-demo", input="Alice and Bob meet for the science fair on Friday.",
+        model="respnb-demo",
+        input="Alice and Bob meet for the science fair on Friday.",
         text_format=Meeting,
     )
     parsed = resp.output_parsed
@@ -240,23 +248,35 @@ def test_parse_with_pydantic(client: OpenAI) -> None:
 
 
 def test_function_calling_round_trip(client: OpenAI) -> None:
-    tools = [{
-        "type": "function", "name": "get_weather", "description": "Weather of a city",
-        "parameters": {
-            "type": "object", "properties": {"city": {"type": "string"}},
-            "required": ["city"], "additionalProperties": False,
-        },
-        "strict": True,
-    }]
-    first = client.responses.create(model="respnb-demo", input="Weather in Paris?",
-                                    tools=tools)  # type: ignore[arg-type]
+    tools = [
+        {
+            "type": "function",
+            "name": "get_weather",
+            "description": "Weather of a city",
+            "parameters": {
+                "type": "object",
+                "properties": {"city": {"type": "string"}},
+                "required": ["city"],
+                "additionalProperties": False,
+            },
+            "strict": True,
+        }
+    ]
+    first = client.responses.create(model="respnb-demo", input="Weather in Paris?", tools=tools)  # type: ignore[arg-type]
     call = next(o for o in first.output if o.type == "function_call")
     args = json.loads(call.arguments)  # type: ignore[union-attr]
     assert isinstance(args["city"], str)
     second = client.responses.create(
-        model="respnb-demo", previous_response_id=first.id, tools=tools,  # type: ignore[arg-type]
-        input=[{"type": "function_call_output", "call_id": call.call_id,  # type: ignore[union-attr]
-                "output": json.dumps({"temperature_c": 17})}],
+        model="respnb-demo",
+        previous_response_id=first.id,
+        tools=tools,  # type: ignore[arg-type]
+        input=[
+            {
+                "type": "function_call_output",
+                "call_id": call.call_id,  # type: ignore[union-attr]
+                "output": json.dumps({"temperature_c": 17}),
+            }
+        ],
     )
     assert "17" in second.output_text
 

@@ -39,8 +39,11 @@ def _wait_terminal(client: OpenAI, rid: str) -> str:
 @pytest.mark.parametrize("k", [1, 7, 40])
 def test_sdk_client_closes_then_resumes(client: OpenAI, k: int) -> None:
     stream = client.responses.create(
-        model="respnb-demo", input="Describe the water cycle in detail", background=True,
-        stream=True, metadata={"respnb_pace": "2000"},
+        model="respnb-demo",
+        input="Describe the water cycle in detail",
+        background=True,
+        stream=True,
+        metadata={"respnb_pace": "2000"},
     )
     first = []
     for event in stream:
@@ -63,16 +66,19 @@ def test_sdk_client_closes_then_resumes(client: OpenAI, k: int) -> None:
 def test_injected_drop_then_resume(server: RunningServer, http: httpx.Client) -> None:
     body = {"input": "Tell me about volcanoes", "background": True, "stream": True}
     lines: list[str] = []
-    with pytest.raises(httpx.RemoteProtocolError), http.stream(
-        "POST", "/responses", json=body, headers={"x-respnb-fault": "drop_after=5"}
-    ) as r:
-        for line in r.iter_lines():
-            lines.append(line)
+    with (
+        http.stream(
+            "POST", "/responses", json=body, headers={"x-respnb-fault": "drop_after=5"}
+        ) as r,
+        pytest.raises(httpx.RemoteProtocolError),
+    ):
+        lines.extend(r.iter_lines())
     got = _sse_events(lines)
     assert [e["sequence_number"] for e in got] == [0, 1, 2, 3, 4]
     rid = got[0]["response"]["id"]  # type: ignore[index]
-    with http.stream("GET", f"/responses/{rid}", params={"stream": "true",
-                                                          "starting_after": 4}) as r:
+    with http.stream(
+        "GET", f"/responses/{rid}", params={"stream": "true", "starting_after": 4}
+    ) as r:
         rest = _sse_events(list(r.iter_lines()))
     seqs = [e["sequence_number"] for e in got + rest]
     assert seqs == list(range(len(seqs)))
@@ -85,9 +91,12 @@ def test_replay_drop_fault_on_get(http: httpx.Client, client: OpenAI) -> None:
     bg = client.responses.create(model="respnb-demo", input="hello", background=True)
     assert _wait_terminal(client, bg.id) == "completed"
     lines: list[str] = []
-    with pytest.raises(httpx.RemoteProtocolError), http.stream(
-        "GET", f"/responses/{bg.id}?stream=true", headers={"x-respnb-fault": "drop_after=3"}
-    ) as r:
+    with (
+        pytest.raises(httpx.RemoteProtocolError),
+        http.stream(
+            "GET", f"/responses/{bg.id}?stream=true", headers={"x-respnb-fault": "drop_after=3"}
+        ) as r,
+    ):
         lines.extend(r.iter_lines())
     assert [e["sequence_number"] for e in _sse_events(lines)] == [0, 1, 2]
 
@@ -104,8 +113,12 @@ def test_foreground_disconnect_stops_generation(client: OpenAI) -> None:
 
 
 def test_many_followers_see_identical_streams(client: OpenAI) -> None:
-    bg = client.responses.create(model="respnb-demo", input="Explain rainbows", background=True,
-                                 metadata={"respnb_pace": "4000"})
+    bg = client.responses.create(
+        model="respnb-demo",
+        input="Explain rainbows",
+        background=True,
+        metadata={"respnb_pace": "4000"},
+    )
     a = list(client.responses.retrieve(bg.id, stream=True))
     b = list(client.responses.retrieve(bg.id, stream=True, starting_after=-1))
     assert [e.model_dump() for e in a] == [e.model_dump() for e in b]

@@ -20,8 +20,9 @@ from respnb.server.launch import LAUNCHED, ensure_local_server, serve_in_thread
 def test_stop_marks_running_background_failed(tmp_path: Path) -> None:
     db = tmp_path / "s.sqlite3"
     with serve_in_thread(db_path=db) as srv, httpx.Client(base_url=srv.base_url) as h:
-        rid = h.post("/responses", json={"model": "respnb-slow", "input": "long",
-                                         "background": True}).json()["id"]
+        rid = h.post(
+            "/responses", json={"model": "respnb-slow", "input": "long", "background": True}
+        ).json()["id"]
         assert h.get(f"/responses/{rid}").json()["status"] in ("queued", "in_progress")
     with serve_in_thread(db_path=db) as srv, httpx.Client(base_url=srv.base_url) as h:
         data = h.get(f"/responses/{rid}").json()
@@ -42,17 +43,23 @@ def test_crashed_run_is_failed_on_startup(tmp_path: Path) -> None:
     conn = sqlite3.connect(db)
     data = json.loads(conn.execute("SELECT data FROM responses WHERE id=?", (rid,)).fetchone()[0])
     data["status"] = "in_progress"
-    conn.execute("UPDATE responses SET status='in_progress', last_seq=2, data=? WHERE id=?",
-                 (json.dumps(data), rid))
+    conn.execute(
+        "UPDATE responses SET status='in_progress', last_seq=2, data=? WHERE id=?",
+        (json.dumps(data), rid),
+    )
     conn.execute("DELETE FROM events WHERE response_id=? AND seq > 2", (rid,))
     conn.commit()
     conn.close()
     with serve_in_thread(db_path=db) as srv, httpx.Client(base_url=srv.base_url) as h:
         assert h.get(f"/responses/{rid}").json()["error"]["code"] == "server_restarted"
-        with h.stream("GET", f"/responses/{rid}",
-                      params={"stream": "true", "starting_after": 1}) as r:
-            seqs = [json.loads(x[6:])["sequence_number"] for x in r.iter_lines()
-                    if x.startswith("data: ")]
+        with h.stream(
+            "GET", f"/responses/{rid}", params={"stream": "true", "starting_after": 1}
+        ) as r:
+            seqs = [
+                json.loads(x[6:])["sequence_number"]
+                for x in r.iter_lines()
+                if x.startswith("data: ")
+            ]
         assert seqs == [2, 3]
 
 
@@ -62,10 +69,12 @@ async def test_many_concurrent_background_runs(tmp_path: Path) -> None:
     try:
         limits = httpx.Limits(max_connections=50)
         async with httpx.AsyncClient(base_url=srv.base_url, limits=limits, timeout=60) as h:
-            created = await asyncio.gather(*(
-                h.post("/responses", json={"input": f"task {i}", "background": True})
-                for i in range(n)
-            ))
+            created = await asyncio.gather(
+                *(
+                    h.post("/responses", json={"input": f"task {i}", "background": True})
+                    for i in range(n)
+                )
+            )
             ids = [r.json()["id"] for r in created]
             assert len(set(ids)) == n
             while (await h.get("/health")).json()["live_runs"]:
@@ -76,10 +85,10 @@ async def test_many_concurrent_background_runs(tmp_path: Path) -> None:
     finally:
         await asyncio.to_thread(srv.stop)
     conn = sqlite3.connect(tmp_path / "s.sqlite3")
-    assert conn.execute("SELECT COUNT(*) FROM responses WHERE status='completed'").fetchone() \
-        == (n,)
-    per_run = conn.execute(
-        "SELECT COUNT(*), MAX(seq) FROM events GROUP BY response_id").fetchall()
+    assert conn.execute("SELECT COUNT(*) FROM responses WHERE status='completed'").fetchone() == (
+        n,
+    )
+    per_run = conn.execute("SELECT COUNT(*), MAX(seq) FROM events GROUP BY response_id").fetchall()
     assert len(per_run) == n
     assert all(count == top + 1 for count, top in per_run)  # no gaps, no duplicates
     conn.close()
@@ -114,11 +123,9 @@ def test_ensure_local_server_starts_once(tmp_path: Path) -> None:
 
 def test_cli_parser() -> None:
     args = build_parser().parse_args(
-        ["serve", "--port", "0", "--dialect", "manus", "--api-key", "k", "--faults",
-         "--pace", "50"]
+        ["serve", "--port", "0", "--dialect", "manus", "--api-key", "k", "--faults", "--pace", "50"]
     )
-    assert (args.command, args.host, args.port, args.dialect) == ("serve", "127.0.0.1", 0,
-                                                                  "manus")
+    assert (args.command, args.host, args.port, args.dialect) == ("serve", "127.0.0.1", 0, "manus")
     assert args.faults is True and args.pace == 50.0
     with pytest.raises(SystemExit):
         build_parser().parse_args(["serve", "--dialect", "klingon"])

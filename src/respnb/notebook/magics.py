@@ -63,6 +63,8 @@ class _Run:
     display: RunDisplay
     response_id: str | None = None
     cancel_requested: threading.Event = field(default_factory=threading.Event)
+    cancel_waiters: list[threading.Event] = field(default_factory=list)
+    last_response: Response | None = None
 
 
 @dataclass
@@ -91,6 +93,8 @@ def _cancel(run: _Run) -> None:
             run.client.responses.cancel(run.response_id)
         except APIError as exc:  # already finished, or not cancellable: say so, carry on
             run.display.note(f"respnb: cancel failed: {exc}")
+    for waiter in run.cancel_waiters:
+        waiter.set()  # a polling run looks again now
 
 
 @magics_class
@@ -235,7 +239,10 @@ class RespondMagics(Magics):
 
     def _execute(self, run: _Run) -> RespondResult:
         tools = run.opts.function_tools
-        send: Callable[[dict[str, Any]], Response] = lambda params: self._round(run, params)  # noqa: E731
+
+        def send(params: dict[str, Any]) -> Response:
+            return self._round(run, params)
+
         if not tools:
             final = send(dict(run.params))
             return RespondResult.wrap(final)
@@ -258,6 +265,8 @@ class RespondMagics(Magics):
 
     def _round(self, run: _Run, params: dict[str, Any]) -> Response:
         """One request, shown in a new view; raises _Interrupted with the partial answer."""
+        if run.cancel_requested.is_set():  # cancelled between two tool rounds
+            raise _Interrupted(run.last_response or Response(status="cancelled"))
         view = run.display.new_round(model=params.get("model"))
         responses = run.client.responses
         if not run.opts.stream or not run.profile.supports("streaming"):
@@ -279,6 +288,7 @@ class RespondMagics(Magics):
         if not final.is_terminal and final.id and run.profile.supports("retrieve"):
             final = self._poll(run, final, view)  # cancelled, or the stream ended early
         run.response_id = None
+        run.last_response = final
         run.display.finish_round(view, final)
         return final
 
@@ -299,6 +309,7 @@ class RespondMagics(Magics):
             run.display.finish_round(view, partial, interrupted=True)
             raise _Interrupted(partial) from None
         run.response_id = None
+        run.last_response = response
         run.display.finish_round(view, response)
         return response
 
@@ -325,8 +336,11 @@ class RespondMagics(Magics):
     def _poll(self, run: _Run, response: Response, view: Any) -> Response:
         """Poll ``retrieve`` until the response is terminal, folding each into the view."""
         interval = 0.2
+        pause = threading.Event()  # set once by a cancel, to poll at once
+        run.cancel_waiters.append(pause)
         while response.normalized_status not in TERMINAL_STATUSES | {"requires_input"}:
-            run.cancel_requested.wait(interval)
+            if pause.wait(interval):
+                pause.clear()
             interval = min(interval * 1.5, 5.0)
             response = run.client.responses.retrieve(response.id)
             if view is not None:

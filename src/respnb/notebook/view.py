@@ -82,7 +82,7 @@ class ResponseView(anywidget.AnyWidget):
         state: ResponseViewState | None = None,
         interval: float = 1 / 30,
         min_bytes: int = 160,
-        max_wait: float = 0.2,
+        max_wait: float = 0.25,
         clock: Callable[[], float] = time.monotonic,
         autoflush: bool = True,
         **kwargs: Any,

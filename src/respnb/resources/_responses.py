@@ -176,6 +176,7 @@ class AsyncResponses:
             auto_resume=auto_resume,
             sleep=api.sleep,
             observe=lambda snap: notify_response(api.profile, snap, body),
+            fetch=self._fetch_quietly,
         )
 
     def resume(
@@ -207,6 +208,7 @@ class AsyncResponses:
             auto_resume=auto_resume,
             sleep=api.sleep,
             observe=lambda snap: notify_response(api.profile, snap, None),
+            fetch=self._fetch_quietly,
         )
 
     async def _reconnect(self, response_id: str, after: int | None) -> httpx.Response:
@@ -231,6 +233,11 @@ class AsyncResponses:
         response = Response.model_validate(data)
         notify_response(self._api.profile, response, None)
         return response
+
+    async def _fetch_quietly(self, response_id: str) -> Response:
+        if not self._api.profile.supports("retrieve"):
+            raise LookupError("this profile cannot retrieve responses")
+        return await self.retrieve(response_id)
 
     async def cancel(self, response_id: str) -> Response:
         """``POST /responses/{id}/cancel`` (background responses only)."""

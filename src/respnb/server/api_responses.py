@@ -99,6 +99,7 @@ async def retrieve(request: Request) -> Response:
     after = _starting_after(request)
     if not stream:
         return _view(request, resp)
+    service.check_streamable(resp)
     fault = _fault(request)
     return SSEResponse(  # type: ignore[return-value]
         service.events(rid, after), drop_after=fault.drop_after if fault is not None else None

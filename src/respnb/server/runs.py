@@ -59,6 +59,7 @@ class Run:
         origin: str,
         store: Store,
         record: bool,
+        keep_events: bool = True,
         pace: float | None,
         fault: Fault | None = None,
         seq_start: int = 0,
@@ -66,6 +67,7 @@ class Run:
         continuation: bool = False,
         final_status: str = "completed",
         on_status: Callable[[Run], None] | None = None,
+        on_complete: Callable[[Run], Awaitable[None]] | None = None,
         on_done: Callable[[Run], Awaitable[None]] | None = None,
     ) -> None:
         self.id: str = resp["id"]
@@ -75,6 +77,7 @@ class Run:
         self.origin = origin
         self.store = store
         self.record = record
+        self.keep_events = keep_events or record
         self.pace = pace
         self.fault = fault
         self.background = bool(resp.get("background"))
@@ -91,9 +94,11 @@ class Run:
         self._continuation = continuation
         self._final_status = final_status
         self._on_status = on_status
+        self._on_complete = on_complete
         self._on_done = on_done
         self._changed = asyncio.Event()
         self._followers = 0
+        self._settled = asyncio.Event()
         self._finished = asyncio.Event()
         self.task: asyncio.Task[None] | None = None
 
@@ -110,6 +115,11 @@ class Run:
             self.task.cancel()
 
     async def wait(self) -> None:
+        """Wait until the run is finished (its final state may still be on its way to disk;
+        the service keeps the run in memory until it is stored)."""
+        await self._settled.wait()
+
+    async def wait_stored(self) -> None:
         """Wait until the run is finished and its final state is stored."""
         await self._finished.wait()
 
@@ -150,22 +160,24 @@ class Run:
             return
         seq = self._next_seq
         self._next_seq += 1
-        payload = {"type": kind, "sequence_number": seq, **event}
-        payload["sequence_number"] = seq
-        data = dumps(payload)
-        self.events.append((seq, kind, data))
-        if self.record:
-            self.store.write_nowait(_INSERT_EVENT, (self.id, seq, kind, data))
-        if self._followers:
-            changed, self._changed = self._changed, asyncio.Event()
-            changed.set()
         self._emitted += 1
+        if self.keep_events:
+            payload = {"type": kind, "sequence_number": seq, **event}
+            payload["sequence_number"] = seq
+            data = dumps(payload)
+            self.events.append((seq, kind, data))
+            if self.record:
+                self.store.write_nowait(_INSERT_EVENT, (self.id, seq, kind, data))
+            if self._followers:
+                changed, self._changed = self._changed, asyncio.Event()
+                changed.set()
         fail_after = self.fault.fail_after if self.fault is not None else None
         if fail_after is not None and self._emitted >= fail_after and kind not in _TERMINAL:
             raise _InjectedFailure
 
     def _lifecycle(self, kind: str) -> None:
-        self._emit({"type": kind, "response": self.dialect.view(self.resp, self.origin)})
+        view = self.dialect.view(self.resp, self.origin) if self.keep_events else None
+        self._emit({"type": kind, "response": view})
 
     def _set_status(self, status: str) -> None:
         self.resp["status"] = status
@@ -202,6 +214,7 @@ class Run:
             self.done = True
             changed, self._changed = self._changed, asyncio.Event()
             changed.set()
+            self._settled.set()
             try:
                 if self._on_done is not None:
                     await asyncio.shield(self._on_done(self))
@@ -253,6 +266,8 @@ class Run:
             status = "incomplete"
             self.resp["incomplete_details"] = {"reason": reason}
         self.resp["status"] = status
+        if self._on_complete is not None:
+            await self._on_complete(self)  # e.g. append to the conversation, before it shows
         self._lifecycle("response.incomplete" if status == "incomplete" else "response.completed")
 
 

@@ -103,6 +103,8 @@ class ResponseService:
         run = self.runs.get(rid)
         if run is not None and not run.resp.get("store", True):
             return list((run.resp.get(PRIVATE) or {}).get("input", []))
+        if run is not None:
+            await self.store.flush()  # its input rows may still be queued
         rows = await self.store.fetchall(
             "SELECT data FROM input_items WHERE response_id = ? ORDER BY idx", (rid,)
         )
@@ -188,6 +190,7 @@ class ResponseService:
             "search": prompt[:2000],
             "hidden": bool(body.get("hide_in_task_list")),
             "shared": bool(body.get("create_shareable_link")),
+            "recorded": background or bool(body.get("stream")),
         }
         if not store:
             private["input"] = inputs
@@ -240,10 +243,12 @@ class ResponseService:
             origin=origin,
             store=self.store,
             record=store and (background or bool(body.get("stream"))),
+            keep_events=background or bool(body.get("stream")),
             pace=pace_for(req, self.pace),
             fault=fault,
             final_status="requires_input" if needs_input(req) else "completed",
             on_status=lambda r: self.persist_nowait(r.resp, r.last_seq),
+            on_complete=self._append_conversation,
             on_done=self._finish,
         )
         self.runs[rid] = run
@@ -264,7 +269,7 @@ class ResponseService:
                 param="task_id",
             )
         if live is not None:
-            await live.wait()
+            await live.wait_stored()
         resp = await self.load(rid)
         if resp is None:
             raise not_found("task", rid, param="task_id")
@@ -304,19 +309,32 @@ class ResponseService:
         run.start()
         return run
 
+    async def _append_conversation(self, run: Run) -> None:
+        """A finished response's input and output join its conversation."""
+        conv = run.resp.get("conversation")
+        if conv and run.resp.get("store", True):
+            inputs = await self.input_items(run.id)
+            await self.conversations.append(conv["id"], [*inputs, *run.resp.get("output", [])])
+
     async def _finish(self, run: Run) -> None:
         resp = run.resp
         if resp.get("store", True) and not run.deleted:
-            conv = resp.get("conversation")
-            if conv and resp.get("status") in ("completed", "requires_input"):
-                inputs = await self.input_items(run.id)
-                await self.conversations.append(conv["id"], [*inputs, *resp.get("output", [])])
             self.persist_nowait(resp, run.last_seq)
             await self.store.flush()
         if self.runs.get(run.id) is run:
             del self.runs[run.id]
 
     # ------------------------------------------------------------------ replay
+    @staticmethod
+    def check_streamable(resp: dict[str, Any]) -> None:
+        """400 unless the response has recorded events (it was background or streamed)."""
+        if not (resp.get(PRIVATE) or {}).get("recorded", True):
+            raise bad_request(
+                f"Response '{resp['id']}' was created without stream or background, so it has "
+                "no events to stream; retrieve it without stream=true.",
+                "stream",
+            )
+
     async def events(self, rid: str, after: int | None) -> AsyncIterator[list[StoredEvent]]:
         """Stored then live events of ``rid`` with ``sequence_number > after``."""
         run = self.runs.get(rid)
@@ -369,4 +387,4 @@ class ResponseService:
         for run in list(self.runs.values()):
             run.cancel(("server_stopped", "The local server stopped while this response ran."))
         for run in list(self.runs.values()):
-            await run.wait()
+            await run.wait_stored()

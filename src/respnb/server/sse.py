@@ -15,14 +15,15 @@ from collections.abc import AsyncIterator, Callable
 
 from starlette.types import Message, Receive, Scope, Send
 
+from respnb._sse import encode_sse
+
 from .runs import StoredEvent
 
-__all__ = ["SSEResponse", "frame"]
+__all__ = ["SSEResponse"]
 
 
-def frame(kind: str, data: str) -> str:
-    """One SSE frame."""
-    return f"event: {kind}\ndata: {data}\n\n"
+def _frames(batch: list[StoredEvent]) -> bytes:
+    return b"".join(encode_sse(kind, data) for _, kind, data in batch)
 
 
 class SSEResponse:
@@ -85,11 +86,11 @@ class SSEResponse:
         async for batch in self.batches:
             if limit is not None and sent + len(batch) >= limit:
                 batch = batch[: limit - sent]
-                body = "".join(frame(kind, data) for _, kind, data in batch).encode()
+                body = _frames(batch)
                 if body:
                     await send({"type": "http.response.body", "body": body, "more_body": True})
                 return False
-            body = "".join(frame(kind, data) for _, kind, data in batch).encode()
+            body = _frames(batch)
             await send({"type": "http.response.body", "body": body, "more_body": True})
             sent += len(batch)
         return True

@@ -383,12 +383,15 @@ class TaskRegistry:
             where="normalized_status IS NULL OR normalized_status IN ('queued', 'in_progress')"
         )
 
-    def raw_rows(self) -> tuple[list[str], list[tuple[Any, ...]]]:
-        """All rows as plain tuples (fast path for DataFrames) and the column names."""
+    def raw_rows(
+        self, *, where: str = "", params: Sequence[Any] = ()
+    ) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """Matching rows as plain tuples in storage order (the fast path for DataFrames)."""
+        sql = f"SELECT {', '.join(COLUMNS)} FROM tasks"
+        if where:
+            sql += f" WHERE {where}"
         with self._lock:
-            rows = self._conn.execute(
-                f"SELECT {', '.join(COLUMNS)} FROM tasks ORDER BY created_at DESC"
-            ).fetchall()
+            rows = self._conn.execute(sql, params).fetchall()
         return list(COLUMNS), rows
 
     def count(self) -> int:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from respnb._exceptions import ConfigurationError
 
 from .refresher import Refresher
-from .registry import COLUMNS, TaskRecord, TaskRegistry
+from .registry import TaskRecord, TaskRegistry
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -29,6 +29,7 @@ _INT_COLS = (
     "reasoning_tokens",
     "cursor",
 )
+_NUMERIC_COLS = frozenset((*_TIME_COLS, *_INT_COLS, "credit_usage"))
 _CATEGORY_COLS = ("status", "normalized_status", "model", "profile")
 _STRING_COLS = (
     "id",
@@ -46,8 +47,10 @@ _STRING_COLS = (
 )
 
 
-def records_frame(columns: list[str], rows: list[tuple[Any, ...]]) -> pd.DataFrame:
-    """A DataFrame with real dtypes from registry rows.
+def records_frame(
+    columns: list[str], rows: list[tuple[Any, ...]], *, sort: bool = False
+) -> pd.DataFrame:
+    """A DataFrame with real dtypes from registry rows (newest first when ``sort``).
 
     Times are ``datetime64[ns, UTC]``, token counts nullable ``Int64``, status/model/profile
     ``category``, ``background`` nullable ``boolean``, ``credit_usage`` float, ``tags`` a
@@ -58,30 +61,59 @@ def records_frame(columns: list[str], rows: list[tuple[Any, ...]]) -> pd.DataFra
     import numpy as np
     import pandas as pd
 
-    cols: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
+    n = len(rows)
+    grid = _object_grid(rows, len(columns))
+    by_column = np.ascontiguousarray(grid.T)  # contiguous columns convert much faster
     data: dict[str, Any] = {}
-    for name, values in zip(columns, cols, strict=True):
+    for j, name in enumerate(columns):
+        values = by_column[j]
+        missing: Any = pd.isna(values) if name in _NUMERIC_COLS else None
         if name in _TIME_COLS:
-            arr = np.array([np.nan if v is None else v for v in values], dtype="float64")
-            data[name] = pd.to_datetime(arr * 1e9, unit="ns", utc=True).astype(
-                "datetime64[ns, UTC]"
-            )
+            secs = np.where(missing, 0.0, values).astype("float64")
+            ns = np.where(missing, np.iinfo("int64").min, np.round(secs * 1e9)).astype("int64")
+            data[name] = pd.DatetimeIndex(ns.view("datetime64[ns]")).tz_localize("UTC")
         elif name in _INT_COLS:
-            data[name] = pd.array(list(values), dtype="Int64")
+            ints = np.where(missing, 0, values).astype("int64")
+            data[name] = pd.arrays.IntegerArray(ints, missing)
         elif name in _CATEGORY_COLS:
-            data[name] = pd.Categorical(list(values))
+            data[name] = pd.Categorical(values)
         elif name == "background":
-            data[name] = pd.array([None if v is None else bool(v) for v in values], "boolean")
+            data[name] = pd.array(values, dtype="boolean")
         elif name == "credit_usage":
-            data[name] = np.array([np.nan if v is None else v for v in values], "float64")
+            data[name] = np.where(missing, np.nan, values).astype("float64")
         elif name == "tags":
-            data[name] = pd.Series(
-                [tuple(json.loads(v)) if v else () for v in values], dtype=object
-            )
+            memo: dict[Any, tuple[str, ...]] = {None: ()}
+            out = np.empty(n, dtype=object)
+            for i, v in enumerate(values):
+                t = memo.get(v)
+                if t is None:
+                    t = memo[v] = tuple(json.loads(v)) if v else ()
+                out[i] = t
+            data[name] = pd.Series(out, dtype=object)
         else:
-            data[name] = pd.array(list(values), dtype="string")
+            data[name] = pd.array(values, dtype="string")
     frame = pd.DataFrame(data, columns=columns)
+    if sort and n > 1:  # newest first; sorting the built frame keeps the conversions local
+        keys = frame["created_at"].to_numpy("datetime64[ns]").view("int64")
+        keys = np.where(keys == np.iinfo("int64").min, np.iinfo("int64").min + 1, keys)
+        frame = frame.take(np.argsort(-keys, kind="stable")).reset_index(drop=True)
     return frame
+
+
+def _object_grid(rows: list[tuple[Any, ...]], width: int) -> Any:
+    """Rows as a 2-D object array (pandas' C helper when it is there)."""
+    import numpy as np
+
+    if not rows:
+        return np.empty((0, width), dtype=object)
+    try:
+        from pandas._libs import lib
+
+        return lib.to_object_array_tuples(rows)
+    except (ImportError, AttributeError):  # private API: fall back to numpy
+        grid = np.empty((len(rows), width), dtype=object)
+        grid[:] = rows
+        return grid
 
 
 def _to_ts(value: str | dt.date | dt.datetime | float | None) -> float | None:
@@ -144,13 +176,8 @@ class TaskTable:
         ``search`` is a case-insensitive substring of the id, title, prompt or output.
         """
         where, params = _where(status, profile, model, since, until, search)
-        if not where:
-            cols, rows = self.registry.raw_rows()
-        else:
-            recs = self.registry.records(where=where, params=params)
-            cols = list(COLUMNS)
-            rows = [_tuple(r) for r in recs]
-        return records_frame(cols, rows)
+        cols, rows = self.registry.raw_rows(where=where, params=params)
+        return records_frame(cols, rows, sort=True)
 
     def to_csv(self, path: str | Path, **filters: Any) -> Path:
         """Write :meth:`frame` (with ``filters``) as CSV; returns the path."""
@@ -238,20 +265,6 @@ class TaskTable:
         return TaskBoard(self, **kwargs)
 
 
-def _tuple(rec: TaskRecord) -> tuple[Any, ...]:
-    import json
-
-    out: list[Any] = []
-    for c in COLUMNS:
-        v = getattr(rec, c)
-        if c == "tags":
-            v = json.dumps(list(v)) if v else None
-        elif c == "background" and v is not None:
-            v = int(v)
-        out.append(v)
-    return tuple(out)
-
-
 def _listify(v: str | list[str] | None) -> list[str] | None:
     return [v] if isinstance(v, str) else v
 
@@ -283,10 +296,15 @@ def _where(
         clauses.append("created_at < ?")
         params.append(hi)
     if search:
-        like = f"%{search.lower()}%"
+        escaped = search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        like = f"%{escaped}%"
         clauses.append(
-            "(lower(id) LIKE ? OR lower(coalesce(title, '')) LIKE ? OR "
-            "lower(coalesce(prompt, '')) LIKE ? OR lower(coalesce(output_text, '')) LIKE ?)"
+            "("
+            + " OR ".join(
+                f"lower(coalesce({c}, '')) LIKE ? ESCAPE '\\'"
+                for c in ("id", "title", "prompt", "output_text")
+            )
+            + ")"
         )
         params += [like] * 4
     return " AND ".join(clauses), params

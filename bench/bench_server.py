@@ -1,0 +1,236 @@
+"""Benchmark of the local Responses server (``respnb serve``), loopback only.
+
+Starts ``python -m respnb serve`` in a subprocess on a free port with a fresh store, then
+measures with an async httpx client and bounded concurrency:
+
+* plain: ``POST /v1/responses`` (non-streamed) requests per second and latency;
+* stream: streamed responses per second and SSE events per second;
+* background: N background responses created at once (default 1000) at a pace that makes
+  them live together (25 tokens/s: each lasts about ten seconds), all polled to the end; it checks
+  that every one completed, none was lost, and that each run's recorded events are
+  numbered 0..n without gaps.
+
+Prints a table and writes ``bench/out/server.json``. Run: ``python bench/bench_server.py``
+(``--help`` for the sizes). Default runtime is well under a minute.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+OUT = Path(__file__).resolve().parent / "out" / "server.json"
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _start_server(db: Path, pace: float | None) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    cmd = [sys.executable, "-m", "respnb", "serve", "--port", str(port), "--db", str(db)]
+    if pace:
+        cmd += ["--pace", str(pace)]
+    src = Path(__file__).resolve().parents[1] / "src"
+    env = {**os.environ, "PYTHONPATH": f"{src}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}/v1"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                return proc, base
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError("respnb serve did not start")
+
+
+def _pct(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def _bounded(n: int, concurrency: int, job: Any) -> list[Any]:
+    sem = asyncio.Semaphore(concurrency)
+
+    async def one(i: int) -> Any:
+        async with sem:
+            return await job(i)
+
+    return await asyncio.gather(*(one(i) for i in range(n)))
+
+
+async def bench_plain(h: httpx.AsyncClient, n: int, concurrency: int) -> dict[str, Any]:
+    async def job(i: int) -> float:
+        t = time.perf_counter()
+        r = await h.post("/responses", json={"input": f"Summarize item {i}"})
+        r.raise_for_status()
+        return time.perf_counter() - t
+
+    t0 = time.perf_counter()
+    lat = await _bounded(n, concurrency, job)
+    wall = time.perf_counter() - t0
+    return {
+        "requests": n,
+        "seconds": wall,
+        "per_second": n / wall,
+        "p50_ms": 1000 * statistics.median(lat),
+        "p95_ms": 1000 * _pct(lat, 0.95),
+    }
+
+
+async def bench_stream(h: httpx.AsyncClient, n: int, concurrency: int) -> dict[str, Any]:
+    async def job(i: int) -> tuple[float, int]:
+        t = time.perf_counter()
+        events = 0
+        body = {"input": f"Explain topic {i}", "stream": True}
+        async with h.stream("POST", "/responses", json=body) as r:
+            async for line in r.aiter_lines():
+                if line.startswith("data: "):
+                    events += 1
+        return time.perf_counter() - t, events
+
+    t0 = time.perf_counter()
+    res = await _bounded(n, concurrency, job)
+    wall = time.perf_counter() - t0
+    events = sum(e for _, e in res)
+    lat = [t for t, _ in res]
+    return {
+        "streams": n,
+        "seconds": wall,
+        "per_second": n / wall,
+        "events": events,
+        "events_per_second": events / wall,
+        "p50_ms": 1000 * statistics.median(lat),
+    }
+
+
+async def bench_background(h: httpx.AsyncClient, n: int, db: Path, pace: float) -> dict[str, Any]:
+    t0 = time.perf_counter()
+    body = {"background": True, "metadata": {"respnb_pace": str(pace)}}
+    created = await _bounded(
+        n, 100, lambda i: h.post("/responses", json={**body, "input": f"Background task {i}"})
+    )
+    ids = [r.json()["id"] for r in created]
+    t_created = time.perf_counter() - t0
+    peak = 0
+    while True:
+        live = (await h.get("/health")).json()["live_runs"]
+        peak = max(peak, live)
+        if live == 0:
+            break
+        await asyncio.sleep(0.25)
+    wall = time.perf_counter() - t0
+    got = await _bounded(n, 100, lambda i: h.get(f"/responses/{ids[i]}"))
+    statuses: dict[str, int] = {}
+    for r in got:
+        s = r.json().get("status", f"http {r.status_code}")
+        statuses[s] = statuses.get(s, 0) + 1
+    conn = sqlite3.connect(db)
+    rows = conn.execute(
+        "SELECT response_id, COUNT(*), MIN(seq), MAX(seq) FROM events GROUP BY response_id"
+    ).fetchall()
+    conn.close()
+    wanted = set(ids)
+    gapless = sum(1 for rid, c, lo, hi in rows if rid in wanted and lo == 0 and hi == c - 1)
+    return {
+        "responses": n,
+        "pace_tokens_per_s": pace,
+        "unique_ids": len(set(ids)),
+        "create_seconds": t_created,
+        "seconds_until_all_done": wall,
+        "peak_live_runs": peak,
+        "statuses": statuses,
+        "completed": statuses.get("completed", 0),
+        "lost": n - statuses.get("completed", 0),
+        "runs_with_gapless_events": gapless,
+        "events_recorded": sum(r[1] for r in rows),
+    }
+
+
+async def main_async(args: argparse.Namespace) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.sqlite3"
+        proc, base = _start_server(db, args.pace)
+        try:
+            limits = httpx.Limits(max_connections=max(args.concurrency, 100))
+            async with httpx.AsyncClient(base_url=base, limits=limits, timeout=120) as h:
+                plain = await bench_plain(h, args.plain, args.concurrency)
+                stream = await bench_stream(h, args.stream, args.concurrency)
+                background = await bench_background(h, args.background, db, args.bg_pace)
+        finally:
+            proc.terminate()
+            proc.wait(10)
+    return {
+        "plain": plain,
+        "stream": stream,
+        "background": background,
+        "config": {
+            "concurrency": args.concurrency,
+            "pace": args.pace,
+            "cpus": os.cpu_count(),
+            "python": sys.version.split()[0],
+        },
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--plain", type=int, default=300, help="plain requests (default 300)")
+    p.add_argument("--stream", type=int, default=100, help="streamed responses (default 100)")
+    p.add_argument(
+        "--background",
+        type=int,
+        default=1000,
+        help="concurrent background responses (default 1000)",
+    )
+    p.add_argument(
+        "--bg-pace",
+        type=float,
+        default=50.0,
+        help="tokens/s of each background run, so the runs overlap (default 50)",
+    )
+    p.add_argument("--concurrency", type=int, default=16, help="client concurrency (16)")
+    p.add_argument("--pace", type=float, default=None, help="server --pace (default max)")
+    args = p.parse_args(argv)
+    result = asyncio.run(main_async(args))
+    pl, st, bg = result["plain"], result["stream"], result["background"]
+    print(f"{'benchmark':<28}{'value':>14}")
+    print("-" * 42)
+    print(f"{'plain requests/s':<28}{pl['per_second']:>14.1f}")
+    print(f"{'plain p50 / p95 ms':<28}{pl['p50_ms']:>7.1f}/{pl['p95_ms']:<6.1f}")
+    print(f"{'streamed responses/s':<28}{st['per_second']:>14.1f}")
+    print(f"{'stream events/s':<28}{st['events_per_second']:>14.0f}")
+    print(f"{'background created':<28}{bg['responses']:>14}")
+    print(f"{'background completed':<28}{bg['completed']:>14}")
+    print(f"{'background lost':<28}{bg['lost']:>14}")
+    print(f"{'peak live runs':<28}{bg['peak_live_runs']:>14}")
+    print(f"{'runs with gapless events':<28}{bg['runs_with_gapless_events']:>14}")
+    print(f"{'seconds until all done':<28}{bg['seconds_until_all_done']:>14.2f}")
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"\nwritten to {OUT}")
+    return 0 if bg["lost"] == 0 and bg["runs_with_gapless_events"] == bg["responses"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

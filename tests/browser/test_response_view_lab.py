@@ -1,0 +1,248 @@
+"""ResponseView inside a real JupyterLab (dark theme) in headless Debian chromium.
+
+A notebook cell streams a canonical event sequence (with XSS payloads in the answer) through
+``ResponseView``; the test watches the answer grow, opens the reasoning, finds the function
+call, checks dark-theme contrast and that no payload ran, then saves the notebook and reads
+the static fallback from the file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from respnb.notebook.view import STATIC_DIR
+from tests.core.streams import StreamBuilder, words
+from tests.view.xss_corpus import PAYLOADS
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TOKEN = "respnb-test-token"
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is missing")
+pytest.importorskip("jupyterlab", reason="jupyterlab is not installed")
+if not CHROMIUM.exists():
+    pytest.skip("Debian chromium is missing (/usr/bin/chromium)", allow_module_level=True)
+if not (STATIC_DIR / "response_view.js").exists():
+    pytest.skip("the front-end bundle is not built (npm run build in js/)", allow_module_level=True)
+
+CELL = """\
+import json, time
+from respnb.notebook import ResponseView
+from respnb.types import parse_event
+events = [parse_event(e) for e in json.load(open("events.json"))]
+view = ResponseView(profile="local", model="respnb-demo").display()
+for e in events:
+    view.apply(e)
+    time.sleep(0.004)
+view.finish()
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _events() -> list[dict[str, Any]]:
+    b = StreamBuilder("resp_lab_000001", model="respnb-demo").created()
+    b.reasoning([["Checking ", "the ", "weather."]])
+    b.function_call("get_weather", ['{"city": ', '"Paris"}'])
+    b.message(["Hello ", "**world**.", *words(300), "\n\n"])
+    for payload in PAYLOADS[:40]:
+        b.message([payload[k : k + 4] for k in range(0, len(payload), 4)])
+    return b.completed().events
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    root = tmp_path_factory.mktemp("lab")
+    nbformat = pytest.importorskip("nbformat")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(CELL)]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, root / "view.ipynb")
+    (root / "events.json").write_text(json.dumps(_events()))
+    settings = root / ".settings"
+    for name, value in {
+        "apputils-extension/themes": {"theme": "JupyterLab Dark"},
+        "apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
+    }.items():
+        path = settings / f"@jupyterlab/{name}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(value))
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(root / ".config"),
+        "JUPYTER_RUNTIME_DIR": str(root / ".runtime"),
+        "IPYTHONDIR": str(root / ".ipython"),
+        "JUPYTERLAB_SETTINGS_DIR": str(settings),
+        "JUPYTERLAB_WORKSPACES_DIR": str(root / ".workspaces"),
+    }
+    port = _free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            f"--ServerApp.port={port}",
+            "--ServerApp.ip=127.0.0.1",
+            f"--IdentityProvider.token={TOKEN}",
+            f"--ServerApp.root_dir={root}",
+            "--ServerApp.port_retries=0",
+            "--LabApp.news_url=None",
+            "--ServerApp.log_level=WARN",
+        ],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=(root / "lab.log").open("w"),
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(240):
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=1)
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    pytest.fail("jupyter lab exited: " + (root / "lab.log").read_text()[-2000:])
+                time.sleep(0.25)
+        else:
+            pytest.fail("jupyter lab did not start: " + (root / "lab.log").read_text()[-2000:])
+        yield base, root
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def _luminance(rgb: str) -> float:
+    r, g, b = (int(x) / 255 for x in re.findall(r"\d+", rgb)[:3])
+
+    def lin(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+
+
+def _contrast(a: str, b: str) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+SAMPLER = """
+window.__xssCalls = [];
+window.__xss = (n) => window.__xssCalls.push(String(n));
+window.__samples = [];
+setInterval(() => {
+  const body = document.querySelector('.respnb-view .rv-body');
+  if (body) window.__samples.push(body.innerText.length);
+}, 40);
+"""
+
+
+def test_streaming_view_in_jupyterlab(lab: tuple[str, Path]) -> None:
+    base, root = lab
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        context.route(re.compile(r"^(?!http://127\.0\.0\.1:).*"), lambda route: route.abort())
+        context.add_init_script(SAMPLER)
+        page = context.new_page()
+        try:
+            page.goto(f"{base}/lab/tree/view.ipynb?token={TOKEN}")
+            page.wait_for_selector(".jp-Notebook .jp-Cell .cm-content", timeout=60_000)
+            page.wait_for_selector(
+                ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000
+            )
+            page.click(".jp-Notebook .jp-Cell .cm-content")
+            page.keyboard.press("Shift+Enter")
+            page.wait_for_selector(".respnb-view", timeout=60_000)
+            page.wait_for_function(
+                "() => (document.querySelector('.respnb-view .rv-status') || {}).textContent"
+                " === 'completed'",
+                timeout=120_000,
+            )
+            page.wait_for_timeout(300)
+            view = page.locator(".respnb-view").first
+            samples = page.evaluate("window.__samples")
+            growth = sorted({s for s in samples if s > 0})
+            assert len(growth) >= 4, f"the answer did not stream in: {growth}"
+            body = view.locator(".rv-body").inner_text()
+            assert "Hello" in body and "Paris" in body and "__xss(1)" in body
+            assert view.locator(".rv-message strong").first.inner_text() == "world"
+
+            reasoning = view.locator("details.rv-reasoning").first
+            assert reasoning.get_attribute("open") is None
+            reasoning.locator("summary").click()
+            assert reasoning.get_attribute("open") is not None
+            assert "Checking the weather." in reasoning.inner_text()
+
+            call = view.locator(".rv-block[data-kind=function_call]").first
+            assert "get_weather" in call.inner_text()
+
+            colors = page.evaluate("""() => {
+                const root = document.querySelector('.respnb-view');
+                const p = root.querySelector('.rv-message .rv-markdown p');
+                return {bg: getComputedStyle(root).backgroundColor,
+                        fg: getComputedStyle(p).color,
+                        theme: document.body.dataset.jpThemeName};
+            }""")
+            assert colors["theme"] == "JupyterLab Dark", colors
+            assert _luminance(colors["bg"]) < 0.1, colors
+            assert _contrast(colors["fg"], colors["bg"]) >= 7, colors
+
+            assert page.evaluate("window.__xssCalls") == []
+            handlers = page.evaluate("""() => [...document.querySelectorAll('.respnb-view *')]
+                .flatMap(el => [...el.attributes].filter(a => a.name.startsWith('on')
+                   || /^\\s*(javascript|vbscript):/i.test(a.value)).map(a => el.tagName + a.name))""")
+            assert handlers == []
+
+            page.keyboard.press("Control+s")
+            deadline = time.monotonic() + 30
+            saved: dict[str, Any] = {}
+            while time.monotonic() < deadline:
+                saved = json.loads((root / "view.ipynb").read_text())
+                outputs = saved["cells"][0].get("outputs", [])
+                if any("text/markdown" in o.get("data", {}) for o in outputs):
+                    break
+                time.sleep(0.25)
+        finally:
+            context.close()
+            browser.close()
+    outputs = saved["cells"][0]["outputs"]
+    data = next(o["data"] for o in outputs if "text/markdown" in o.get("data", {}))
+    assert "application/vnd.jupyter.widget-view+json" in data
+    assert "Hello **world**." in data["text/markdown"]
+    assert "`completed`" in data["text/markdown"]  # the final state, not the first display
+    assert "<img" not in data["text/markdown"]
