@@ -9,8 +9,8 @@ Same SSE bytes for everyone, generated deterministically by ``tests/core/streams
 Measured (events per second, best of ``--repeat`` runs):
 
 1. ``respnb``: SSEDecoder -> parse_event -> ResponseAccumulator, bytes fed in 4 KiB chunks,
-   ending with ``snapshot()``; and ``respnb.Client`` streaming over ``httpx.MockTransport``
-   (the full client) when the client exists;
+   ending with ``snapshot()``; and the full clients, ``respnb.AsyncClient`` and the sync
+   ``respnb.Client``, streaming over ``httpx.MockTransport`` (when they exist);
 2. ``openai``: ``client.responses.stream()`` over ``httpx.MockTransport`` until
    ``get_final_response()``;
 3. ``raw``: ``httpx.Response.iter_lines()`` over the same chunks + ``json.loads`` per data line.
@@ -22,6 +22,7 @@ Run: ``python bench/bench_pipeline.py [--repeat 5] [--save-fixtures]``. Writes
 from __future__ import annotations
 
 import argparse
+import asyncio
 import gc
 import json
 import os
@@ -94,6 +95,39 @@ def run_raw(chunks: list[bytes]) -> int:
     return n
 
 
+def bench_respnb_async_client(chunks: list[bytes], repeat: int) -> tuple[float, int] | None:
+    """The full ``respnb.AsyncClient`` stream over MockTransport, if the client exists."""
+    if not hasattr(respnb, "AsyncClient"):
+        return None
+
+    async def body() -> AsyncIterator[bytes]:
+        for chunk in chunks:
+            yield chunk
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"content-type": "text/event-stream"}, content=body())
+
+    async def main() -> tuple[float, int]:
+        client = respnb.AsyncClient(
+            base_url=BASE_URL, api_key="x", transport=httpx.MockTransport(handler)
+        )
+        best, count = float("inf"), 0
+        for _ in range(repeat):
+            gc.collect()
+            t0 = time.process_time()
+            count = 0
+            async with client.responses.stream(model="gpt-bench", input="hi") as stream:
+                async for _ in stream:
+                    count += 1
+                final = await stream.get_final_response()
+            best = min(best, time.process_time() - t0)
+            assert final.status == "completed", final.status
+        await client.close()
+        return best, count
+
+    return asyncio.run(main())
+
+
 def bench_respnb_client(chunks: list[bytes], repeat: int) -> tuple[float, int] | None:
     """The full sync respnb client over MockTransport, if the client exists (closed after)."""
     if not hasattr(respnb, "Client"):
@@ -143,7 +177,13 @@ SCENARIOS: dict[str, Callable[[], bytes]] = {
     "A_text_20k": lambda: text_stream(20_000).sse(),
     "B_reasoning_tools_20k": lambda: reasoning_tool_mix(20_000).sse(),
 }
-CONTENDERS = ("respnb_pipeline", "respnb_client", "openai_stream", "raw_iter_lines_json")
+CONTENDERS = (
+    "respnb_pipeline",
+    "respnb_async_client",
+    "respnb_client",
+    "openai_stream",
+    "raw_iter_lines_json",
+)
 
 
 def measure(scenario: str, contender: str, repeat: int) -> tuple[float, int] | None:
@@ -157,6 +197,8 @@ def measure(scenario: str, contender: str, repeat: int) -> tuple[float, int] | N
         return best_of(lambda: run_openai(chunks), repeat)
     if contender == "respnb_client":
         return bench_respnb_client(chunks, repeat)
+    if contender == "respnb_async_client":
+        return bench_respnb_async_client(chunks, repeat)
     raise SystemExit(f"unknown contender {contender!r}; choose from {CONTENDERS}")
 
 
@@ -235,10 +277,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         entry["ratio_respnb_vs_raw"] = round(mine / eps["raw_iter_lines_json"], 2)
         if "openai_stream" in eps:
             entry["ratio_respnb_vs_openai"] = round(mine / eps["openai_stream"], 1)
-            if "respnb_client" in eps:
-                entry["ratio_client_vs_openai"] = round(
-                    eps["respnb_client"] / eps["openai_stream"], 1
-                )
+            for label in ("respnb_async_client", "respnb_client"):
+                if label in eps:
+                    entry[f"ratio_{label}_vs_openai"] = round(eps[label] / eps["openai_stream"], 1)
         results["scenarios"][name] = entry
         rows.append((name, entry, eps))
 

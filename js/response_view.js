@@ -69,7 +69,8 @@ function render({ model, el }) {
 
   const nodes = new Map(); // block index -> element
   const dirty = new Set();
-  let all = true;
+  let rerender = true; // every block (a reset, the run finished)
+  let reorder = true; // blocks were added or removed
   let frame = 0;
 
   function context() {
@@ -79,32 +80,41 @@ function render({ model, el }) {
       if (b.kind === "function_call_output") outputs.set(b.item.call_id, b.item.output);
       if (b.item && b.item.call_id && b.item.name) names.set(b.item.call_id, b.item.name);
     }
-    return { outputs, names };
+    return { outputs, names, finished: !!model.get("finished") };
   }
 
   function draw() {
     frame = 0;
     const ctx = context();
     const blocks = store.ordered();
+    const answered = new Set(); // call_ids whose output block changed
+    for (const index of dirty) {
+      const b = store.blocks.get(index);
+      if (b && b.kind === "function_call_output") answered.add(b.item.call_id);
+    }
     for (const block of blocks) {
       let node = nodes.get(block.index);
-      if (!node) {
+      const fresh = !node;
+      if (fresh) {
         node = h("div", { class: "rv-block", "data-index": block.index });
         nodes.set(block.index, node);
-        all = true;
+        reorder = true;
       }
-      if (all || dirty.has(block.index) || (block.kind === "function_call" && ctx.outputs.has(block.item.call_id))) {
+      const answeredCall = block.kind === "function_call" && answered.has(block.item.call_id);
+      if (rerender || fresh || dirty.has(block.index) || answeredCall) {
         node.dataset.kind = block.kind;
         rebuild(node, (n) => renderBlock(n, block, ctx));
       }
     }
-    if (all) {
-      const wanted = blocks.map((b) => nodes.get(b.index));
-      for (const [index, node] of nodes) if (!store.blocks.has(index)) { node.remove(); nodes.delete(index); }
-      body.replaceChildren(...wanted);
+    if (reorder) {
+      for (const [index, node] of nodes) {
+        if (!store.blocks.has(index)) { node.remove(); nodes.delete(index); }
+      }
+      body.replaceChildren(...blocks.map((b) => nodes.get(b.index)));
     }
     dirty.clear();
-    all = false;
+    rerender = false;
+    reorder = false;
   }
 
   function schedule() {
@@ -113,7 +123,7 @@ function render({ model, el }) {
   }
 
   const unsubscribe = store.subscribe((changed) => {
-    if (changed === "all") all = true;
+    if (changed === "all") { rerender = true; reorder = true; }
     else for (const i of changed) dirty.add(i);
     schedule();
   });
@@ -167,9 +177,10 @@ function render({ model, el }) {
 
   const onHeader = () => drawHeader();
   const onFooter = () => { drawFooter(); drawHeader(); };
+  const onFinished = () => { onFooter(); rerender = true; schedule(); };
   model.on("change:header", onHeader);
   model.on("change:status", onFooter);
-  model.on("change:finished", onFooter);
+  model.on("change:finished", onFinished);
   model.on("change:usage", onFooter);
   model.on("change:error", onFooter);
   const ticker = setInterval(() => {
@@ -185,7 +196,8 @@ function render({ model, el }) {
     unsubscribe();
     if (frame && globalThis.cancelAnimationFrame) cancelAnimationFrame(frame);
     model.off("change:header", onHeader);
-    for (const name of ["status", "finished", "usage", "error"]) model.off(`change:${name}`, onFooter);
+    model.off("change:finished", onFinished);
+    for (const name of ["status", "usage", "error"]) model.off(`change:${name}`, onFooter);
   };
 }
 

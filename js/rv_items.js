@@ -73,7 +73,7 @@ function outputFile(part, i) {
   return box;
 }
 
-function message(block) {
+function message(block, ctx) {
   const { item } = block;
   const user = item.role && item.role !== "assistant";
   const parts = typeof item.content === "string"
@@ -81,17 +81,17 @@ function message(block) {
   return h("div", { class: `rv-message${user ? " rv-user" : ""}` },
     user ? h("div", { class: "rv-role", text: item.role }) : null,
     parts.map((p, i) => messagePart(p, i)),
-    block.done ? null : h("span", { class: "rv-cursor", "aria-hidden": "true" }));
+    block.done || ctx.finished ? null : h("span", { class: "rv-cursor", "aria-hidden": "true" }));
 }
 
-function reasoning(block) {
+function reasoning(block, ctx) {
   const summaries = (block.item.summary || []).map((p) => (p && p.text) || "").filter(Boolean);
   const raw = (Array.isArray(block.item.content) ? block.item.content : [])
     .map((p) => (p && p.text) || "").join("");
   const last = summaries.length ? summaries[summaries.length - 1] : "";
   const teaser = last.replace(/[*_#`]/g, "").split("\n")[0].slice(0, 90);
   const title = h("span", {}, h("span", { class: "rv-icon", text: ICONS.reasoning }),
-    h("span", { class: "rv-label", text: block.done ? "Reasoning" : "Thinking…" }),
+    h("span", { class: "rv-label", text: block.done || ctx.finished ? "Reasoning" : "Thinking…" }),
     h("span", { class: "rv-dim rv-teaser", text: teaser ? ` ${teaser}` : "" }));
   const body = h("div", { class: "rv-reasoning-body" },
     summaries.map((s) => h("div", { class: "rv-markdown" }, renderMarkdown(s))),

@@ -21,6 +21,7 @@ from typing import Any, get_args
 
 from pydantic import TypeAdapter
 
+from ._item_slots import EMPTY, Part, Slot, merge
 from .types import (
     TERMINAL_STATUSES,
     ErrorEvent,
@@ -30,17 +31,15 @@ from .types import (
     Response,
     ResponseError,
     StreamEvent,
+    item_text,
 )
 
 __all__ = ["ResponseAccumulator"]
 
-_ITEMS: TypeAdapter[list[Any]] = TypeAdapter(list[Item])
+_ITEM: TypeAdapter[Any] = TypeAdapter(Item)
 _LIFECYCLE = frozenset({"response.created", "response.queued", "response.in_progress"})
 _TERMINAL_LIFECYCLE = frozenset({"response.completed", "response.failed", "response.incomplete"})
 _PROGRESS = frozenset(get_args(HostedToolProgressEvent.model_fields["type"].annotation))
-_STRING_FIELDS = ("arguments", "input", "code")  # streamed string fields of tool call items
-_PAYLOAD = frozenset({"content", "summary", "arguments", "input", "code", "result", "text"})
-_EMPTY: tuple[Any, ...] = (None, "", [], {})
 _MESSAGE = {"type": "message", "role": "assistant", "status": "in_progress", "content": []}
 _REASONING = {"type": "reasoning", "summary": []}
 # delta event type -> (streamed field of the item, item type to create when none was announced)
@@ -50,77 +49,6 @@ _FIELD_EVENTS = {
     "response.custom_tool_call_input": ("input", "custom_tool_call"),
     "response.code_interpreter_call_code": ("code", "code_interpreter_call"),
 }
-
-
-class _Part:
-    """A content or summary part: its JSON fields, and the chunks of its text field."""
-
-    __slots__ = ("chunks", "data", "key")
-
-    def __init__(self, data: dict[str, Any]) -> None:
-        self.data = data
-        self.key = "refusal" if data.get("type") == "refusal" else "text"
-        value = data.get(self.key)
-        self.chunks: list[str] = [value] if isinstance(value, str) else []
-
-    def text(self) -> str:
-        chunks = self.chunks
-        if len(chunks) == 1:
-            return chunks[0]
-        joined = "".join(chunks)
-        chunks[:] = [joined]  # compact: the next join starts from one string
-        return joined
-
-    def dump(self) -> dict[str, Any]:
-        out = dict(self.data)
-        if self.chunks:
-            out[self.key] = self.text()
-        return out
-
-
-class _Slot:
-    """One output item under construction."""
-
-    __slots__ = ("content", "fields", "item", "summary")
-
-    def __init__(self, item: dict[str, Any]) -> None:
-        self.item = item
-        self.content: dict[int, _Part] | None = None
-        self.summary: dict[int, _Part] | None = None
-        self.fields: dict[str, list[str]] = {}
-        content = item.get("content")
-        if isinstance(content, list):
-            self.content = {i: _Part(dict(p)) for i, p in enumerate(content) if isinstance(p, dict)}
-        summary = item.get("summary")
-        if isinstance(summary, list):
-            self.summary = {i: _Part(dict(p)) for i, p in enumerate(summary) if isinstance(p, dict)}
-        for name in _STRING_FIELDS:
-            value = item.get(name)
-            if isinstance(value, str):
-                self.fields[name] = [value]
-
-    def dump(self) -> dict[str, Any]:
-        out = dict(self.item)
-        if self.content is not None:
-            out["content"] = [self.content[i].dump() for i in sorted(self.content)]
-        if self.summary is not None:
-            out["summary"] = [self.summary[i].dump() for i in sorted(self.summary)]
-        for name, chunks in self.fields.items():
-            if len(chunks) > 1:
-                chunks[:] = ["".join(chunks)]
-            out[name] = chunks[0] if chunks else ""
-        return out
-
-
-def _merge(server: dict[str, Any], ours: dict[str, Any]) -> dict[str, Any]:
-    """The server's item, with any field it left empty filled from what we accumulated."""
-    out = dict(server)
-    for key, value in ours.items():
-        if value in _EMPTY:
-            continue
-        if (key in out and out[key] in _EMPTY) or (key not in out and key in _PAYLOAD):
-            out[key] = value
-    return out
 
 
 class ResponseAccumulator:
@@ -149,7 +77,7 @@ class ResponseAccumulator:
 
     def __init__(self, initial: Response | None = None) -> None:
         self._base: Response | None = None
-        self._slots: dict[int, _Slot] = {}
+        self._slots: dict[int, Slot] = {}
         self._ids: dict[str, int] = {}
         self._bufs: dict[tuple[Any, ...], list[str]] = {}  # delta -> its chunks (a cache)
         self._snap: Response | None = None
@@ -227,6 +155,9 @@ class ResponseAccumulator:
                 out: list[str] = []
                 for index in sorted(self._slots):
                     slot = self._slots[index]
+                    if slot.model is not None:
+                        out.append(item_text(slot.model))
+                        continue
                     item = slot.item
                     if (
                         item.get("type") != "message"
@@ -275,9 +206,12 @@ class ResponseAccumulator:
             return base
         update: dict[str, Any] = {}
         if not self._server_final:
-            update["output"] = _ITEMS.validate_python(
-                [self._slots[i].dump() for i in sorted(self._slots)]
-            )
+            output = []
+            for index in sorted(self._slots):
+                slot = self._slots[index]
+                model = slot.model
+                output.append(model if model is not None else _ITEM.validate_python(slot.dump()))
+            update["output"] = output
         if self._error_event is not None:
             update["error"] = self._error_event
             update["status"] = self.status
@@ -295,7 +229,7 @@ class ResponseAccumulator:
         self._base = response
         if response.output and not self._slots:
             for index, item in enumerate(response.output):
-                self._add_slot(index, item.to_dict())
+                self._add_slot(index, None, item)
 
     def _lifecycle(self, event: Any) -> None:
         response: Response = event.response
@@ -317,9 +251,9 @@ class ResponseAccumulator:
         self.terminal_event = "error"
 
     # ------------------------------------------------------------------ items
-    def _add_slot(self, index: int, item: dict[str, Any]) -> _Slot:
-        slot = self._slots[index] = _Slot(item)
-        item_id = item.get("id")
+    def _add_slot(self, index: int, item: dict[str, Any] | None, model: Any = None) -> Slot:
+        slot = self._slots[index] = Slot(item, model)
+        item_id = item.get("id") if item is not None else getattr(model, "id", None)
         if isinstance(item_id, str):
             self._ids[item_id] = index
         self._bufs.clear()
@@ -329,26 +263,35 @@ class ResponseAccumulator:
         self._add_slot(event.output_index, event.item.to_dict())
 
     def _item_done(self, event: Any) -> None:
-        done = event.item.to_dict()
+        model = event.item
         index = event.output_index
-        item_id = done.get("id")
+        item_id = getattr(model, "id", None)
         if isinstance(item_id, str) and item_id in self._ids:
             index = self._ids[item_id]
         slot = self._slots.get(index)
-        if slot is not None:
-            done = _merge(done, slot.dump())
-        self._add_slot(index, done)
+        if slot is not None and slot.model is None:
+            # Keep the server's item unless it left empty a field we accumulated.
+            lost = [k for k in slot.payload() if getattr(model, k, None) in EMPTY]
+            if lost:
+                self._add_slot(index, merge(model.to_dict(), slot.dump()))
+                return
+        self._add_slot(index, None, model)
 
-    def _slot(self, event: Any, make: dict[str, Any], expect: str | None) -> _Slot:
+    def _slot(self, event: Any, make: dict[str, Any], expect: str | None) -> Slot:
         """The slot an event addresses (by item_id first, else output_index), made if missing."""
         item_id = event.item_id
         if item_id is not None:
             index = self._ids.get(item_id)
             if index is not None:
-                return self._slots[index]
+                known = self._slots[index]
+                if known.model is not None:
+                    known.thaw()
+                return known
         index = event.output_index
         slot = self._slots.get(index)
         if slot is not None:
+            if slot.model is not None:
+                slot.thaw()
             sid = slot.item.get("id")
             fits = expect is None or slot.item.get("type") == expect
             if fits and (item_id is None or sid is None or sid == item_id):
@@ -363,16 +306,16 @@ class ResponseAccumulator:
         return self._add_slot(index, item)
 
     @staticmethod
-    def _part(parts: dict[int, _Part], index: int, kind: str) -> _Part:
+    def _part(parts: dict[int, Part], index: int, kind: str) -> Part:
         part = parts.get(index)
         if part is None:
-            part = parts[index] = _Part(
+            part = parts[index] = Part(
                 {"type": kind, "text": ""} if kind != "refusal" else {"type": kind, "refusal": ""}
             )
         return part
 
     # ------------------------------------------------------------------ content parts
-    def _content_part(self, event: Any) -> _Part:
+    def _content_part(self, event: Any) -> Part:
         kind = event.type
         if kind.startswith("response.reasoning_text"):
             slot, part_type = self._slot(event, _REASONING, "reasoning"), "reasoning_text"
@@ -418,9 +361,9 @@ class ResponseAccumulator:
                 self._part(slot.content, index, "reasoning_text" if reasoning else "output_text")
             return
         if part is None:
-            slot.content[index] = _Part(new)
+            slot.content[index] = Part(new)
         else:  # update in place: cached chunk lists stay valid
-            fresh = _Part(_merge(new, part.dump()))
+            fresh = Part(merge(new, part.dump()))
             part.data, part.key = fresh.data, fresh.key
             part.chunks[:] = fresh.chunks
 
@@ -436,7 +379,7 @@ class ResponseAccumulator:
         data["annotations"] = annotations
 
     # ------------------------------------------------------------------ reasoning summary
-    def _summary(self, event: Any) -> _Part:
+    def _summary(self, event: Any) -> Part:
         slot = self._slot(event, _REASONING, "reasoning")
         if slot.summary is None:
             slot.summary = {}
@@ -445,7 +388,7 @@ class ResponseAccumulator:
     def _summary_part(self, event: Any) -> None:
         part = self._summary(event)
         if event.part is not None:
-            fresh = _Part(_merge(event.part.to_dict(), part.dump()))
+            fresh = Part(merge(event.part.to_dict(), part.dump()))
             part.data, part.key = fresh.data, fresh.key
             part.chunks[:] = fresh.chunks
 
@@ -462,7 +405,7 @@ class ResponseAccumulator:
             part.chunks[:] = [event.text]
 
     # ------------------------------------------------------------------ tool calls
-    def _field_slot(self, event: Any) -> tuple[_Slot, str]:
+    def _field_slot(self, event: Any) -> tuple[Slot, str]:
         name, item_type = _FIELD_EVENTS[event.type.rsplit(".", 1)[0]]
         slot = self._slot(event, {"type": item_type, "status": "in_progress"}, item_type)
         return slot, name

@@ -75,6 +75,8 @@ class AsyncAPIClient:
     ) -> None:
         if max_retries < 0:
             raise ValueError("max_retries must be >= 0")
+        if isinstance(timeout, (int, float)) and not timeout > 0:
+            raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
         self.profile = profile
         self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         self.transport = transport
@@ -200,7 +202,8 @@ class AsyncAPIClient:
                     retries += 1
                     continue
                 raise APIConnectionError(
-                    f"Connection error: {type(exc).__name__}: {exc}", request=request
+                    f"Connection error: {type(exc).__name__}: {exc} ({method} {request.url})",
+                    request=request,
                 ) from exc
             if response.status_code < 400:
                 return response

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import queue
 import threading
 from collections.abc import AsyncIterator, Coroutine, Iterator, Mapping
 from typing import Any, TypeVar
@@ -31,6 +32,7 @@ __all__ = ["Client", "LoopThread", "ResponseStream", "loop_thread"]
 
 T = TypeVar("T")
 _POLL = 0.1  # seconds between checks for a pending Ctrl-C while blocked on a result
+_ITEM, _ERROR, _END = 0, 1, 2
 
 
 class LoopThread:
@@ -83,6 +85,65 @@ class LoopThread:
             if item is done:
                 return
             yield item
+
+    def pump(self, aiter: AsyncIterator[T], *, prefetch: int = 256) -> Iterator[T]:
+        """Iterate an async iterator from synchronous code with bounded read-ahead.
+
+        A task on the loop reads up to ``prefetch`` items ahead into a thread-safe queue, so
+        a fast stream costs one queue hand-off per item instead of one loop round-trip.
+        Leaving the iteration early (``break``, an exception, Ctrl-C) cancels the task and
+        waits for it to unwind.
+        """
+        items: queue.SimpleQueue[tuple[int, Any]] = queue.SimpleQueue()
+        credit_step = max(1, prefetch // 8)
+
+        async def reader(credits: asyncio.Semaphore) -> None:
+            try:
+                async for item in aiter:
+                    items.put((_ITEM, item))
+                    await credits.acquire()
+            except BaseException as exc:  # handed to the consumer thread, re-raised there
+                items.put((_ERROR, exc))
+                if isinstance(exc, asyncio.CancelledError):
+                    raise
+                return
+            items.put((_END, None))
+
+        async def start() -> tuple[asyncio.Semaphore, asyncio.Task[None]]:
+            credits = asyncio.Semaphore(prefetch)
+            return credits, asyncio.get_running_loop().create_task(reader(credits))
+
+        credits, task = self.run(start())
+
+        def refill(n: int) -> None:
+            for _ in range(n):
+                credits.release()
+
+        consumed = 0
+        try:
+            while True:
+                try:
+                    kind, value = items.get(timeout=_POLL)
+                except queue.Empty:
+                    continue
+                if kind == _END:
+                    return
+                if kind == _ERROR:
+                    raise value
+                consumed += 1
+                if consumed % credit_step == 0:
+                    self.loop.call_soon_threadsafe(refill, credit_step)
+                yield value
+        finally:
+            if not task.done():
+                self.loop.call_soon_threadsafe(task.cancel)
+                done = concurrent.futures.Future[None]()
+
+                def mark(_: object) -> None:
+                    done.set_result(None)
+
+                self.loop.call_soon_threadsafe(task.add_done_callback, mark)
+                concurrent.futures.wait([done], timeout=5.0)
 
     def stop(self) -> None:
         """Stop the loop and join the thread (the loop is closed)."""
@@ -161,7 +222,7 @@ class ResponseStream:
 
     def __iter__(self) -> Iterator[StreamEvent]:
         try:
-            yield from self._loop.iterate(self._stream)
+            yield from self._loop.pump(self._stream)
         except KeyboardInterrupt:
             self.close()
             raise

@@ -60,6 +60,27 @@ view.finish()
 """
 
 
+RESPOND_CELLS = [
+    "%load_ext respnb",
+    'def get_weather(city: str) -> str:\n    """The weather in a city."""\n'
+    '    return f"sunny in {city}"',
+    "%%respond --tools get_weather --reasoning medium --summary auto\n"
+    "What is the weather in Paris? Quote this verbatim: <img src=x onerror=__xss(1)>",
+]
+
+
+def _stop_local_server(record: Path) -> None:
+    """Stop the local respnb server the notebook's kernel started on demand (by its pid)."""
+    if not record.exists():
+        return
+    pid = json.loads(record.read_text()).get("pid")
+    if isinstance(pid, int):
+        try:
+            os.kill(pid, 15)
+        except OSError:
+            pass
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -82,12 +103,12 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     nbformat = pytest.importorskip("nbformat")
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(CELL)]
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
     nbformat.write(nb, root / "view.ipynb")
+    nb2 = nbformat.v4.new_notebook()
+    nb2.cells = [nbformat.v4.new_code_cell(src) for src in RESPOND_CELLS]
+    nb2.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    nbformat.write(nb2, root / "respond.ipynb")
     (root / "events.json").write_text(json.dumps(_events()))
     settings = root / ".settings"
     for name, value in {
@@ -104,8 +125,10 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
         "IPYTHONDIR": str(root / ".ipython"),
         "JUPYTERLAB_SETTINGS_DIR": str(settings),
         "JUPYTERLAB_WORKSPACES_DIR": str(root / ".workspaces"),
+        "RESPNB_HOME": str(root / ".respnb"),
     }
     port = _free_port()
+    log = (root / "lab.log").open("w")
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -119,11 +142,12 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
             "--ServerApp.port_retries=0",
             "--LabApp.news_url=None",
             "--ServerApp.log_level=WARN",
+            *(["--allow-root"] if os.geteuid() == 0 else []),
         ],
         cwd=root,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=(root / "lab.log").open("w"),
+        stderr=log,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -144,6 +168,9 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
+        log.close()
+        _stop_local_server(root / ".respnb" / "server.json")
 
 
 def _luminance(rgb: str) -> float:
@@ -182,12 +209,30 @@ def test_streaming_view_in_jupyterlab(lab: tuple[str, Path]) -> None:
         try:
             page.goto(f"{base}/lab/tree/view.ipynb?token={TOKEN}")
             page.wait_for_selector(".jp-Notebook .jp-Cell .cm-content", timeout=60_000)
-            page.wait_for_selector(
-                ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000
+            page.wait_for_function(
+                "() => !!document.querySelector('.jp-Notebook-ExecutionIndicator')"
+                " && document.querySelector('.jp-Notebook-ExecutionIndicator').dataset.status"
+                " === 'idle'",
+                timeout=60_000,
             )
-            page.click(".jp-Notebook .jp-Cell .cm-content")
-            page.keyboard.press("Shift+Enter")
-            page.wait_for_selector(".respnb-view", timeout=60_000)
+            prompt = page.locator(".jp-Cell .jp-InputPrompt").first
+            for _attempt in range(3):  # a keypress can land before the kernel is connected
+                page.click(".jp-Notebook .jp-Cell .cm-content")
+                page.keyboard.press("Shift+Enter")
+                try:
+                    page.wait_for_function(
+                        "(el) => /\\[(\\*|\\d+)\\]/.test(el.textContent)",
+                        arg=prompt.element_handle(),
+                        timeout=15_000,
+                    )
+                    break
+                except sync_api.TimeoutError:
+                    continue
+            try:
+                page.wait_for_selector(".respnb-view", timeout=60_000)
+            except sync_api.TimeoutError:
+                out = page.locator(".jp-OutputArea").first.inner_text()
+                pytest.fail(f"no view rendered; prompt {prompt.inner_text()!r}; output {out!r}")
             page.wait_for_function(
                 "() => (document.querySelector('.respnb-view .rv-status') || {}).textContent"
                 " === 'completed'",
@@ -225,7 +270,8 @@ def test_streaming_view_in_jupyterlab(lab: tuple[str, Path]) -> None:
             assert page.evaluate("window.__xssCalls") == []
             handlers = page.evaluate("""() => [...document.querySelectorAll('.respnb-view *')]
                 .flatMap(el => [...el.attributes].filter(a => a.name.startsWith('on')
-                   || /^\\s*(javascript|vbscript):/i.test(a.value)).map(a => el.tagName + a.name))""")
+                   || /^\\s*(javascript|vbscript):/i.test(a.value))
+                   .map(a => el.tagName + a.name))""")
             assert handlers == []
 
             page.keyboard.press("Control+s")
@@ -243,6 +289,51 @@ def test_streaming_view_in_jupyterlab(lab: tuple[str, Path]) -> None:
     outputs = saved["cells"][0]["outputs"]
     data = next(o["data"] for o in outputs if "text/markdown" in o.get("data", {}))
     assert "application/vnd.jupyter.widget-view+json" in data
-    assert "Hello **world**." in data["text/markdown"]
-    assert "`completed`" in data["text/markdown"]  # the final state, not the first display
-    assert "<img" not in data["text/markdown"]
+    markdown = "".join(data["text/markdown"])  # nbformat stores multi-line strings as lists
+    assert "Hello **world**." in markdown
+    assert "`completed`" in markdown  # the final state, not the first display
+    assert "<img" not in markdown and "&lt;img" in markdown
+
+
+def test_respond_magic_against_the_local_server(lab: tuple[str, Path]) -> None:
+    base, _root = lab
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        context.route(re.compile(r"^(?!http://127\.0\.0\.1:).*"), lambda route: route.abort())
+        context.add_init_script(SAMPLER)
+        page = context.new_page()
+        try:
+            page.goto(f"{base}/lab/tree/respond.ipynb?token={TOKEN}")
+            page.wait_for_selector(".jp-Notebook .jp-Cell .cm-content", timeout=60_000)
+            page.wait_for_function(
+                "() => (document.querySelector('.jp-Notebook-ExecutionIndicator') || {dataset: {}})"
+                ".dataset.status === 'idle'",
+                timeout=60_000,
+            )
+            page.click(".jp-Notebook .jp-Cell .cm-content")
+            for _ in RESPOND_CELLS:
+                page.keyboard.press("Shift+Enter")
+            try:
+                page.wait_for_function(
+                    "() => [...document.querySelectorAll('.respnb-view .rv-status')]"
+                    ".some(el => el.textContent === 'completed')",
+                    timeout=120_000,
+                )
+            except sync_api.TimeoutError:
+                out = page.locator(".jp-Notebook").first.inner_text()
+                pytest.fail(f"%%respond did not complete in a view: {out[-3000:]!r}")
+            page.wait_for_timeout(300)
+            views = page.locator(".respnb-view")
+            text = " ".join(views.all_inner_texts())
+            assert "get_weather" in text, text[:2000]
+            assert page.locator(".respnb-view details.rv-reasoning").count() >= 1
+            assert page.locator(".respnb-view .rv-block[data-kind=message]").count() >= 1
+            assert page.evaluate("window.__xssCalls") == []
+            bad = page.evaluate("""() => [...document.querySelectorAll('.respnb-view *')]
+                .flatMap(el => [...el.attributes].filter(a => a.name.startsWith('on'))
+                .map(a => el.tagName + a.name))""")
+            assert bad == []
+        finally:
+            context.close()
+            browser.close()

@@ -218,4 +218,6 @@ def test_sync_keyboard_interrupt_closes_stream_and_keeps_snapshot():
     assert s.done
     assert s.snapshot().output_text == "a"
     assert s.cursor == 4
-    assert "response.output_text.delta" in seen
+    # the sync stream reads ahead, so Ctrl-C may come before the consumer saw every event
+    # that arrived; what it saw is a prefix, and the snapshot holds everything that arrived
+    assert seen == [e["type"] for e in events[: len(seen)]]

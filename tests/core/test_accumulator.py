@@ -620,3 +620,166 @@ def test_initial_seed_then_more_deltas() -> None:
     assert snap.output[0].role == "user"
     assert acc.text.endswith("sky. Blue.")
     assert acc.cursor == 40
+
+
+# ---------------------------------------------------------------- final items and odd orders
+def test_done_items_are_reused_and_thawed_by_stray_events() -> None:
+    b = StreamBuilder().created().message(["one"]).message(["two"])
+    acc = feed_all(b.events)
+    first = acc.snapshot().output[0]
+    acc.feed(
+        parse_event(
+            {
+                "type": "response.in_progress",
+                "response": {"id": "resp_test_1", "status": "in_progress"},
+            }
+        )
+    )
+    assert acc.snapshot().output[0] is first  # a finished item is not rebuilt
+    msg_id = first.id
+    acc.feed(
+        parse_event(
+            {
+                "type": "response.output_text.delta",
+                "item_id": msg_id,
+                "output_index": 0,
+                "content_index": 0,
+                "delta": " more",
+            }
+        )
+    )
+    assert acc.snapshot().output[0].content[0].text == "one more"
+    assert acc.text == "one moretwo"
+
+
+def test_done_item_with_empty_payload_keeps_accumulated_one() -> None:
+    b = StreamBuilder().created()
+    events = [
+        *b.events,
+        {
+            "type": "response.output_item.added",
+            "output_index": 0,
+            "item": {
+                "id": "fc_1",
+                "type": "function_call",
+                "call_id": "c",
+                "name": "f",
+                "arguments": "",
+            },
+        },
+        {
+            "type": "response.function_call_arguments.delta",
+            "item_id": "fc_1",
+            "output_index": 0,
+            "delta": '{"x": 1}',
+        },
+        {
+            "type": "response.output_item.done",
+            "output_index": 0,
+            "item": {
+                "id": "fc_1",
+                "type": "function_call",
+                "call_id": "c",
+                "name": "f",
+                "arguments": "",
+                "status": "completed",
+            },
+        },
+        {
+            "type": "response.output_item.added",
+            "output_index": 1,
+            "item": {"id": "m", "type": "message", "role": "assistant", "content": []},
+        },
+        {
+            "type": "response.output_text.delta",
+            "item_id": "m",
+            "output_index": 1,
+            "content_index": 0,
+            "delta": "kept",
+        },
+        {
+            "type": "response.output_item.done",
+            "output_index": 1,
+            "item": {"id": "m", "type": "message", "role": "assistant", "status": "completed"},
+        },
+    ]
+    snap = feed_all(events).snapshot()
+    assert snap.output[0].arguments == '{"x": 1}'
+    assert snap.output[0].status == "completed"
+    assert snap.output[1].content[0].text == "kept"
+    assert snap.output[1].status == "completed"
+
+
+def test_output_item_done_without_added() -> None:
+    item = {
+        "id": "ws_1",
+        "type": "web_search_call",
+        "status": "completed",
+        "action": {"type": "search", "query": "q"},
+    }
+    snap = feed_all(
+        [{"type": "response.output_item.done", "output_index": 2, "item": item}]
+    ).snapshot()
+    assert norm(snap.output[0]) == item
+
+
+def test_lifecycle_with_output_seeds_final_items() -> None:
+    resp = {
+        "id": "r",
+        "status": "in_progress",
+        "output": [
+            {
+                "id": "m",
+                "type": "message",
+                "role": "assistant",
+                "content": [{"type": "output_text", "text": "so far"}],
+            }
+        ],
+    }
+    acc = feed_all(
+        [
+            {"type": "response.in_progress", "response": resp},
+            {
+                "type": "response.output_text.delta",
+                "item_id": "m",
+                "output_index": 0,
+                "content_index": 0,
+                "delta": ", then more",
+            },
+        ]
+    )
+    assert acc.text == "so far, then more"
+
+
+def test_content_part_with_reasoning_text_on_reasoning_item() -> None:
+    where = {"item_id": "rs_o", "output_index": 0, "content_index": 0}
+    events = [
+        {
+            "type": "response.output_item.added",
+            "output_index": 0,
+            "item": {"id": "rs_o", "type": "reasoning", "summary": []},
+        },
+        {
+            "type": "response.content_part.added",
+            **where,
+            "part": {"type": "reasoning_text", "text": ""},
+        },
+        {"type": "response.reasoning_text.delta", **where, "delta": "hmm"},
+        {
+            "type": "response.output_item.added",
+            "output_index": 1,
+            "item": {"id": "m", "type": "message", "role": "assistant", "content": []},
+        },
+        {
+            "type": "response.output_text.delta",
+            "item_id": "m",
+            "output_index": 1,
+            "content_index": 0,
+            "delta": "ok",
+        },
+    ]
+    acc = feed_all(events)
+    snap = acc.snapshot()
+    assert snap.output[0].content[0].text == "hmm"
+    assert acc.text == "ok"
+    assert acc.unknown_events == 0

@@ -62,7 +62,7 @@ def _stop_local_server(home: Path) -> None:
 
 def refresh(path: Path, timeout: int = 120) -> None:
     """Execute ``path`` (skipping NBVAL_SKIP cells) and rewrite it stripped."""
-    nb = nbformat.read(path, as_version=4)
+    nb = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
     skipped = {}
     for i, cell in enumerate(nb.cells):
         if cell.cell_type == "code" and SKIP_MARK in cell.source:
@@ -75,7 +75,10 @@ def refresh(path: Path, timeout: int = 120) -> None:
             os.environ.pop(name, None)
         try:
             NotebookClient(
-                nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+                nb,
+                timeout=timeout,
+                kernel_name="python3",
+                resources={"metadata": {"path": str(path.parent)}},
             ).execute()
         finally:
             os.environ.clear()
@@ -85,7 +88,7 @@ def refresh(path: Path, timeout: int = 120) -> None:
         nb.cells[i].source = source
         nb.cells[i].outputs = []
     nbformat.validate(nb)
-    nbformat.write(strip(nb), path)
+    nbformat.write(strip(nb), path)  # type: ignore[no-untyped-call]
 
 
 def main(argv: list[str]) -> int:

@@ -1,4 +1,5 @@
-"""Fixtures of the reliability suite: one real server (faults on, full speed) behind one proxy."""
+"""Fixtures of the reliability suite: per module, one real server (faults on, full speed) behind
+one fault proxy, and servers started with a key (module scope: nothing outlives its module)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from .proxy import FaultProxy
 TERMINAL = ("completed", "failed", "incomplete", "cancelled")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def rel_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     """A real respnb server: openai dialect, faults enabled, no pace (full speed)."""
     db = tmp_path_factory.mktemp("reliability") / "server.sqlite3"
@@ -24,18 +25,18 @@ def rel_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServ
         yield srv
 
 
-@pytest.fixture(scope="session")
-def _session_proxy(rel_server: RunningServer) -> Iterator[FaultProxy]:
+@pytest.fixture(scope="module")
+def _module_proxy(rel_server: RunningServer) -> Iterator[FaultProxy]:
     with FaultProxy(rel_server.origin) as px:
         yield px
 
 
 @pytest.fixture
-def proxy(_session_proxy: FaultProxy) -> Iterator[FaultProxy]:
-    """The shared proxy, cleared before and after the test."""
-    _session_proxy.reset()
-    yield _session_proxy
-    _session_proxy.reset()
+def proxy(_module_proxy: FaultProxy) -> Iterator[FaultProxy]:
+    """The module's proxy, cleared before and after the test."""
+    _module_proxy.reset()
+    yield _module_proxy
+    _module_proxy.reset()
 
 
 def stored_rows(server: RunningServer, marker: str, *, settle: str | None = None) -> list[str]:
@@ -61,3 +62,22 @@ def stored_rows(server: RunningServer, marker: str, *, settle: str | None = None
 def db_path(server: RunningServer) -> Path:
     """The server's SQLite store."""
     return Path(server.config.db_path)
+
+
+SECRET = "sk-test-SECRET-4242-q7Zr9xW3mK5vT1nB8cJ2"
+"""The distinctive fake key of the auth and secrets-scan tests."""
+
+
+@pytest.fixture(scope="module")
+def keyed_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, RunningServer]]:
+    """One server per dialect (openai, manus, maniac), each started with ``api_key=SECRET``."""
+    root = tmp_path_factory.mktemp("keyed")
+    servers = {
+        d: serve_in_thread(db_path=root / f"{d}.sqlite3", dialect=d, api_key=SECRET)
+        for d in ("openai", "manus", "maniac")
+    }
+    try:
+        yield servers
+    finally:
+        for srv in servers.values():
+            srv.stop()

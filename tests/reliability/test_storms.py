@@ -12,7 +12,7 @@ import email.utils
 import json
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -52,6 +52,19 @@ async def client(proxy: FaultProxy, sleeps: Sleeps) -> AsyncIterator[respnb.Asyn
         yield c
 
 
+@pytest.fixture
+def registry(tmp_path: Path) -> Iterator[TaskRegistry]:
+    """A task registry recording every response the client sees, for this test only."""
+    reg = TaskRegistry(tmp_path / "tasks.sqlite3")
+    observer = RegistryObserver(reg)
+    respnb._hooks.add_observer(observer)
+    try:
+        yield reg
+    finally:
+        respnb._hooks.remove_observer(observer)
+        reg.close()
+
+
 def marker() -> str:
     return f"storm-{uuid.uuid4().hex[:12]}"
 
@@ -78,6 +91,7 @@ async def test_storm_then_success_creates_once(
     proxy: FaultProxy,
     rel_server: RunningServer,
     sleeps: Sleeps,
+    registry: TaskRegistry,
     status: int,
 ) -> None:
     tag = marker()
@@ -91,6 +105,7 @@ async def test_storm_then_success_creates_once(
     assert [r.headers.get("x-respnb-retry-count") for r in sent] == [None, "1", "2"]
     assert sleeps.delays == [2.5, 2.5], "Retry-After (retry-after-ms) must be honoured exactly"
     assert stored_rows(rel_server, tag, settle=resp.id) == [resp.id]
+    assert [r.id for r in registry.records()] == [resp.id]  # one task in the registry too
 
 
 @pytest.mark.parametrize("max_retries", [0, 1, 3])
@@ -256,26 +271,17 @@ async def test_lost_answer_does_not_create_twice(
     client: respnb.AsyncClient,
     proxy: FaultProxy,
     rel_server: RunningServer,
-    tmp_path: Path,
+    registry: TaskRegistry,
     lost: Forward,
 ) -> None:
     tag = marker()
-    registry = TaskRegistry(tmp_path / "tasks.sqlite3")
-    observer = RegistryObserver(registry)
-    respnb._hooks.add_observer(observer)
-    try:
-        proxy.reset(lambda seen: lost if len(creates(proxy)) == 1 else None)
-        resp = await client.responses.create(
-            model="respnb-demo", input=f"{tag} once", background=True
-        )
-        sent = creates(proxy)
-        assert len(sent) == 2
-        one_key(sent)
-        assert registry.count() == 1  # the client saw (and recorded) one task
-        rows = stored_rows(rel_server, tag, settle=resp.id)
-    finally:
-        respnb._hooks.remove_observer(observer)
-        registry.close()
+    proxy.reset(lambda seen: lost if len(creates(proxy)) == 1 else None)
+    resp = await client.responses.create(model="respnb-demo", input=f"{tag} once", background=True)
+    sent = creates(proxy)
+    assert len(sent) == 2
+    one_key(sent)
+    assert registry.count() == 1  # the client saw (and recorded) one task
+    rows = stored_rows(rel_server, tag, settle=resp.id)
     assert rows == [resp.id], f"the server created {len(rows)} responses for one create"
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import random
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -27,7 +28,12 @@ from .proxy import FaultProxy, Forward, Seen
 
 PROMPT = "Réponds «vite» 🎉 — café, naïve façade, 東京"
 SEED = 20261122
-PARAMS = {"model": "respnb-demo", "input": PROMPT, "background": True, "max_output_tokens": 48}
+PARAMS: dict[str, Any] = {
+    "model": "respnb-demo",
+    "input": PROMPT,
+    "background": True,
+    "max_output_tokens": 48,
+}
 
 CATEGORIES = {
     "event-line": 35,
@@ -79,12 +85,17 @@ def _seqs(events: list[StreamEvent]) -> list[int | None]:
     return [e.sequence_number for e in events]
 
 
+async def _collect(stream: respnb.AsyncResponseStream, into: list[StreamEvent]) -> None:
+    async for event in stream:
+        into.append(event)
+
+
 def _text(events: list[StreamEvent]) -> str:
     return "".join(e.delta for e in events if isinstance(e, OutputTextDeltaEvent))
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def client(_session_proxy: FaultProxy) -> AsyncIterator[respnb.AsyncClient]:
+async def client(_module_proxy: FaultProxy) -> AsyncIterator[respnb.AsyncClient]:
     """One client (one connection pool) for every case, as a notebook would keep it.
 
     Its waits between resumes go to :data:`SLEPT` instead of the clock."""
@@ -93,29 +104,31 @@ async def client(_session_proxy: FaultProxy) -> AsyncIterator[respnb.AsyncClient
         SLEPT.append(delay)
 
     async with respnb.AsyncClient(
-        "compatible", base_url=_session_proxy.base_url, max_retries=0, sleep=sleep
+        "compatible", base_url=_module_proxy.base_url, max_retries=0, sleep=sleep
     ) as client:
         yield client
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def reference(
-    _session_proxy: FaultProxy, client: respnb.AsyncClient
+    _module_proxy: FaultProxy, client: respnb.AsyncClient
 ) -> AsyncIterator[Reference]:
     """Two uninterrupted runs through the proxy: same layout (only ids differ)."""
 
     async def run() -> tuple[bytes, list[StreamEvent]]:
-        _session_proxy.reset()
+        _module_proxy.reset()
         async with client.responses.stream(**PARAMS) as stream:
             events = [e async for e in stream]
-        (post,) = _session_proxy.requests("POST", "/responses")
+        (post,) = _module_proxy.requests("POST", "/responses")
         return bytes(post.answer), events
 
     raw1, events = await run()
     raw2, _ = await run()
-    _session_proxy.reset()
+    _module_proxy.reset()
     assert len(raw1) == len(raw2), "two runs of one prompt must have the same byte layout"
-    assert [i for i, b in enumerate(raw1) if b >= 0x80] == [i for i, b in enumerate(raw2) if b >= 0x80]
+    assert [i for i, b in enumerate(raw1) if b >= 0x80] == [
+        i for i, b in enumerate(raw2) if b >= 0x80
+    ]
     text = _text(events)
     assert events[-1].type == "response.incomplete"  # max_output_tokens keeps it short
     assert "🎉" in text and "東京" in text  # the answer quotes the non-ASCII prompt
@@ -166,8 +179,7 @@ async def test_cut_and_resume(
     async with client.responses.stream(auto_resume=not manual, **PARAMS) as stream:
         if manual:
             with pytest.raises(respnb.APIConnectionError, match=r"responses\.resume\("):
-                async for event in stream:
-                    events.append(event)
+                await _collect(stream, events)
             partial = stream.snapshot()
             assert partial.id == stream.response_id
             assert reference.text.startswith(partial.output_text)  # nothing lost so far
@@ -198,4 +210,5 @@ async def test_cut_and_resume(
     got = reference.raw[:cut].count(b"\n\n")
     assert f"starting_after={got - 1}" in resumes[0].target.split("&")
     # a second reconnect of one stream backs off (0.5 s), through the injected sleep
-    assert SLEPT == ([0.5] if len(resumes) == 2 and not manual else [])
+    expected_sleeps = [0.5] if len(resumes) == 2 and not manual else []
+    assert expected_sleeps == SLEPT

@@ -68,6 +68,7 @@ def test_manus_auth_header(manus: RunningServer) -> None:
         input="What's the color of the sky?",
         extra_body={"task_mode": "agent", "agent_profile": "speed"},
     )
+    sdk.close()
     assert task.status == "running"
     assert task.model == "manus-agent-speed"
 
@@ -237,3 +238,17 @@ def test_maniac_rejects_tools_and_background_works(maniac: RunningServer) -> Non
     tail = list(sdk.responses.retrieve(bg.id, stream=True))
     assert tail[0].type == "response.created" and tail[-1].type == "response.completed"
     assert sdk.responses.retrieve(bg.id).status == "completed"
+    sdk.close()
+
+
+def test_manus_task_and_share_pages(mh: httpx.Client) -> None:
+    shared = _task(mh, "Tides <b>and</b> moons", create_shareable_link=True)
+    private = _task(mh, "Private notes")
+    _settle(mh, shared["id"])
+    page = httpx.get(shared["metadata"]["task_url"], headers={"API_KEY": SECRET})
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+    assert "Tides &lt;b&gt;and&lt;/b&gt; moons" in page.text and "<b>and</b>" not in page.text
+    assert httpx.get(shared["metadata"]["task_url"]).status_code == 401  # private page
+    assert httpx.get(shared["metadata"]["share_url"]).status_code == 200  # public, no key
+    unshared = shared["metadata"]["share_url"].replace(shared["id"], private["id"])
+    assert httpx.get(unshared).status_code == 404

@@ -286,3 +286,34 @@ def test_health_and_request_id(server: RunningServer, http: httpx.Client) -> Non
     assert r.json()["status"] == "ok"
     assert r.headers["x-request-id"].startswith("req_")
     assert server.base_url.endswith("/v1")
+
+
+def test_max_output_tokens_incomplete(client: OpenAI) -> None:
+    resp = client.responses.create(
+        model="respnb-demo", input="Write a long essay about the sea", max_output_tokens=16
+    )
+    assert resp.status == "incomplete"
+    assert resp.incomplete_details is not None
+    assert resp.incomplete_details.reason == "max_output_tokens"
+    assert resp.usage is not None and resp.usage.output_tokens <= 16
+    events = list(
+        client.responses.create(
+            model="respnb-demo", input="Write a long essay", max_output_tokens=16, stream=True
+        )
+    )
+    assert events[-1].type == "response.incomplete"
+
+
+def test_get_stream_joins_a_live_run(client: OpenAI) -> None:
+    bg = client.responses.create(
+        model="respnb-demo",
+        input="Explain photosynthesis",
+        background=True,
+        metadata={"respnb_pace": "400"},
+    )
+    live = client.responses.retrieve(bg.id)
+    assert live.status in ("queued", "in_progress")
+    events = list(client.responses.retrieve(bg.id, stream=True, starting_after=2))
+    assert [e.sequence_number for e in events] == list(range(3, 3 + len(events)))
+    assert events[-1].type == "response.completed"
+    assert client.responses.retrieve(bg.id).status == "completed"

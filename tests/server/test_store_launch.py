@@ -39,7 +39,8 @@ def test_crashed_run_is_failed_on_startup(tmp_path: Path) -> None:
         rid = h.post("/responses", json={"input": "hi", "background": True}).json()["id"]
         while h.get(f"/responses/{rid}").json()["status"] != "completed":
             time.sleep(0.01)
-    # Simulate a crash mid-run: the row says in_progress and the events stop at seq 2.
+    # Simulate a crash mid-run: the row says in_progress (its last_seq stale at 2, as rows are
+    # updated less often than events are written) and the events stop at seq 5.
     conn = sqlite3.connect(db)
     data = json.loads(conn.execute("SELECT data FROM responses WHERE id=?", (rid,)).fetchone()[0])
     data["status"] = "in_progress"
@@ -47,7 +48,7 @@ def test_crashed_run_is_failed_on_startup(tmp_path: Path) -> None:
         "UPDATE responses SET status='in_progress', last_seq=2, data=? WHERE id=?",
         (json.dumps(data), rid),
     )
-    conn.execute("DELETE FROM events WHERE response_id=? AND seq > 2", (rid,))
+    conn.execute("DELETE FROM events WHERE response_id=? AND seq > 5", (rid,))
     conn.commit()
     conn.close()
     with serve_in_thread(db_path=db) as srv, httpx.Client(base_url=srv.base_url) as h:
@@ -60,7 +61,7 @@ def test_crashed_run_is_failed_on_startup(tmp_path: Path) -> None:
                 for x in r.iter_lines()
                 if x.startswith("data: ")
             ]
-        assert seqs == [2, 3]
+        assert seqs == [2, 3, 4, 5, 6]  # the failed event goes after the last one recorded
 
 
 async def test_many_concurrent_background_runs(tmp_path: Path) -> None:

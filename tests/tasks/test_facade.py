@@ -36,16 +36,18 @@ def _until(pred: Any, what: str, timeout: float = 20.0) -> None:
 
 
 def _slow(c: respnb.Client, text: str) -> respnb.Response:
-    return c.responses.create(model="respnb-demo", input=text, background=True, store=True,
-                              metadata={"respnb_pace": "40"})
+    return c.responses.create(
+        model="respnb-demo", input=text, background=True, store=True, metadata={"respnb_pace": "40"}
+    )
 
 
 def test_tasks_records_refreshes_and_acts(client: respnb.Client) -> None:
     table = respnb.tasks(client)
     assert isinstance(table, TaskTable)
     assert table.registry.path.parent == respnb._home.home()
-    quick = client.responses.create(model="respnb-demo", input="quick one", background=True,
-                                    store=True)
+    quick = client.responses.create(
+        model="respnb-demo", input="quick one", background=True, store=True
+    )
     slow = _slow(client, "slow one")
     # recorded at once by the observer, with the request's prompt
     assert table.get(quick.id).prompt == "quick one"
@@ -98,8 +100,9 @@ def test_board_sends_one_row_per_change(client: respnb.Client) -> None:
     board = table.board()
     sent: list[dict[str, Any]] = []
     board.send = lambda msg, buffers=None: sent.append(msg)  # type: ignore[method-assign]
-    first = client.responses.create(model="respnb-demo", input="board row", background=True,
-                                    store=True)
+    first = client.responses.create(
+        model="respnb-demo", input="board row", background=True, store=True
+    )
     _until(lambda: table.get(first.id).normalized_status == "completed", "completes")
     rows = [m for m in sent if m["kind"] == "row"]
     assert rows and all(m["row"]["id"] == first.id for m in rows)
@@ -114,6 +117,12 @@ def test_board_sends_one_row_per_change(client: respnb.Client) -> None:
     slow = _slow(client, "cancel me from the board")
     board._handle_msg(board, {"kind": "action", "action": "cancel", "task": slow.id}, [])
     _until(lambda: table.get(slow.id).normalized_status == "cancelled", "board cancel")
+    opened: list[str] = []
+    board.on_open = opened.append
+    board._handle_msg(board, {"kind": "action", "action": "open", "task": slow.id}, [])
+    assert opened == [slow.id]
+    board._handle_msg(board, {"kind": "action", "action": "continue", "task": slow.id}, [])
+    assert sent[-1]["kind"] == "notice" and "reply" in sent[-1]["text"]
     board._handle_msg(board, {"kind": "action", "action": "delete", "task": slow.id}, [])
     _until(lambda: any(m["kind"] == "remove" and m["task"] == slow.id for m in sent), "remove")
     board.close()
@@ -125,8 +134,7 @@ def test_webhook_drives_update(client: respnb.Client, local_server: Any) -> None
     reg = TaskRegistry(respnb._home.home() / "hooked.sqlite3")
     ref = Refresher(reg, respnb._sync.loop_thread().loop)  # not listening: no polling at all
     ref.use_client(client.async_client)
-    r = client.responses.create(model="respnb-demo", input="hook me", background=True,
-                                store=True)
+    r = client.responses.create(model="respnb-demo", input="hook me", background=True, store=True)
     reg.record_response(r, profile="local", base_url=local_server.base_url)
     assert reg.get(r.id).in_flight
     client.responses.wait(r.id)
@@ -134,17 +142,36 @@ def test_webhook_drives_update(client: respnb.Client, local_server: Any) -> None
     secret = "whsec_" + base64.b64encode(b"s" * 32).decode()
     rx = start_webhook_receiver(secret, refresher=ref)
     try:
-        body = json.dumps({"id": "evt_1", "object": "event", "type": "response.completed",
-                           "created_at": int(time.time()), "data": {"id": r.id}}).encode()
+        body = json.dumps(
+            {
+                "id": "evt_1",
+                "object": "event",
+                "type": "response.completed",
+                "created_at": int(time.time()),
+                "data": {"id": r.id},
+            }
+        ).encode()
         ts = int(time.time())
-        bad = httpx.post(rx.url, content=body, headers={
-            "webhook-id": "msg_0", "webhook-timestamp": str(ts),
-            "webhook-signature": sign(secret, "msg_0", ts - 1, body)})
+        bad = httpx.post(
+            rx.url,
+            content=body,
+            headers={
+                "webhook-id": "msg_0",
+                "webhook-timestamp": str(ts),
+                "webhook-signature": sign(secret, "msg_0", ts - 1, body),
+            },
+        )
         assert bad.status_code == 400
         assert reg.get(r.id).in_flight
-        ok = httpx.post(rx.url, content=body, headers={
-            "webhook-id": "msg_1", "webhook-timestamp": str(ts),
-            "webhook-signature": sign(secret, "msg_1", ts, body)})
+        ok = httpx.post(
+            rx.url,
+            content=body,
+            headers={
+                "webhook-id": "msg_1",
+                "webhook-timestamp": str(ts),
+                "webhook-signature": sign(secret, "msg_1", ts, body),
+            },
+        )
         assert ok.status_code == 204
         _until(lambda: reg.get(r.id).normalized_status == "completed", "webhook refresh")
     finally:
@@ -175,3 +202,31 @@ def test_tasks_magic(client: respnb.Client, tmp_path: Any) -> None:
     shell = Shell()
     register(shell)
     assert shell.got == (tasks_magic, "line", "tasks")
+
+
+def test_api_key_never_reaches_db_exports_or_board(local_server: Any, tmp_path: Any) -> None:
+    secret = "sk-test-SECRET-4242-never-store"
+    c = respnb.Client("local", base_url=local_server.base_url, api_key=secret)
+    try:
+        table = respnb.tasks(c)
+        r = c.responses.create(
+            model="respnb-demo", input="secret scan", background=True, store=True
+        )
+        _until(lambda: table.get(r.id).normalized_status == "completed", "completes")
+        board = table.board()
+        sent: list[str] = []
+        board.send = lambda msg, buffers=None: sent.append(json.dumps(msg))  # type: ignore[method-assign]
+        board.sync()
+        csv = table.to_csv(tmp_path / "all.csv").read_text()
+        db = table.registry.path
+        blobs = [db.read_bytes()]
+        wal = db.with_name(db.name + "-wal")
+        if wal.exists():
+            blobs.append(wal.read_bytes())
+        assert all(secret.encode() not in b for b in blobs)
+        assert secret not in csv and secret not in "".join(sent)
+        assert secret not in repr(table) + repr(table.refresher) + repr(table.get(r.id))
+        board.close()
+    finally:
+        c.close()
+        respnb.tasks.reset()

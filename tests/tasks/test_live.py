@@ -52,13 +52,18 @@ async def test_fifty_tasks_cancel_restart_reattach(tmp_path: Path) -> None:
         try:
             # 20 quick (full speed), 30 slow (seconds); cancel 10 of the slow ones
             paces = ["0"] * 20 + ["60"] * 30
-            created = await asyncio.gather(*(
-                client.responses.create(
-                    model="respnb-demo", input=f"task number {i}", background=True, store=True,
-                    metadata={"respnb_pace": pace},
+            created = await asyncio.gather(
+                *(
+                    client.responses.create(
+                        model="respnb-demo",
+                        input=f"task number {i}",
+                        background=True,
+                        store=True,
+                        metadata={"respnb_pace": pace},
+                    )
+                    for i, pace in enumerate(paces)
                 )
-                for i, pace in enumerate(paces)
-            ))
+            )
             ids = [r.id for r in created]
             assert len(set(ids)) == 50
             assert reg.count() == 50
@@ -83,8 +88,12 @@ async def test_fifty_tasks_cancel_restart_reattach(tmp_path: Path) -> None:
         reg.close()
 
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-c", _REATTACH, str(db),
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            sys.executable,
+            "-c",
+            _REATTACH,
+            str(db),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
         out, err = await asyncio.wait_for(proc.communicate(), 180)
         assert proc.returncode == 0, err.decode()

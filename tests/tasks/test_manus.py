@@ -36,13 +36,21 @@ async def test_manus_merge_pending_reply(tmp_path: Path) -> None:
             # tasks created in the "web app": straight to the server, unknown to the registry
             async with httpx.AsyncClient() as web:
                 for title in ("web plan alpha", "web plan beta", "web notes"):
-                    r = await web.post(f"{srv.base_url}/responses", headers={"API_KEY": "k"},
-                                       json={"model": "manus-1.5", "input": title})
+                    r = await web.post(
+                        f"{srv.base_url}/responses",
+                        headers={"API_KEY": "k"},
+                        json={"model": "manus-1.5", "input": title},
+                    )
                     assert r.status_code == 200
-            mine = await client.responses.create(model="manus-1.5", input="Please ask me first",
-                                                 background=True)
-            reg.record_response(mine, profile="manus", base_url=srv.base_url,
-                                body={"input": "Please ask me first", "background": True})
+            mine = await client.responses.create(
+                model="manus-1.5", input="Please ask me first", background=True
+            )
+            reg.record_response(
+                mine,
+                profile="manus",
+                base_url=srv.base_url,
+                body={"input": "Please ask me first", "background": True},
+            )
             await _settle(reg, mine.id, "requires_input")
             pending = reg.get(mine.id)
             assert pending.status == "pending"
@@ -54,8 +62,11 @@ async def test_manus_merge_pending_reply(tmp_path: Path) -> None:
             assert n == 4
             assert reg.count() == 4
             remote = [r for r in reg.records() if r.source == "remote"]
-            assert sorted(r.title for r in remote) == ["web notes", "web plan alpha",
-                                                       "web plan beta"]
+            assert sorted(r.title for r in remote) == [
+                "web notes",
+                "web plan alpha",
+                "web plan beta",
+            ]
             assert reg.get(mine.id).source is None  # created here, not "remote"
             for r in remote:
                 await _settle(reg, r.id, "completed")

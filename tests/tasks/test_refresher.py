@@ -43,7 +43,8 @@ class FakeResponses:
             if id in self.missing:
                 import httpx
 
-                raise NotFoundError("gone", response=httpx.Response(404), body=None)
+                req = httpx.Request("GET", "http://fake/v1/responses/x")
+                raise NotFoundError("gone", response=httpx.Response(404, request=req))
             n = self.calls[id] = self.calls.get(id, 0) + 1
             if id in self.cancelled:
                 return Response(id=id, status="cancelled")
@@ -75,8 +76,9 @@ async def test_polls_with_backoff_until_terminal(
     reg: TaskRegistry, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     client = FakeClient(polls=6)
-    ref = Refresher(reg, asyncio.get_running_loop(), poll_initial=0.001, poll_max=0.004,
-                    poll_factor=2.0)
+    ref = Refresher(
+        reg, asyncio.get_running_loop(), poll_initial=0.001, poll_max=0.004, poll_factor=2.0
+    )
     ref.use_client(client)
     delays: list[float] = []
 
@@ -85,8 +87,11 @@ async def test_polls_with_backoff_until_terminal(
         await _real_sleep(0)
 
     monkeypatch.setattr("respnb.tasks.refresher.asyncio.sleep", spy)
-    reg.record_response(Response(id="r1", status="queued", background=True),
-                        profile="fake", base_url="http://fake/v1")
+    reg.record_response(
+        Response(id="r1", status="queued", background=True),
+        profile="fake",
+        base_url="http://fake/v1",
+    )
     ref.track("r1")
     await ref.drain(timeout=10)
     assert reg.get("r1").normalized_status == "completed"
@@ -98,15 +103,22 @@ async def test_polls_with_backoff_until_terminal(
 
 async def test_bounded_concurrency_and_listen(reg: TaskRegistry) -> None:
     client = FakeClient(polls=3)
-    ref = Refresher(reg, asyncio.get_running_loop(), max_concurrency=4, poll_initial=0.001,
-                    poll_max=0.002)
+    ref = Refresher(
+        reg, asyncio.get_running_loop(), max_concurrency=4, poll_initial=0.001, poll_max=0.002
+    )
     ref.use_client(client)
     ref.listen()
     for i in range(40):  # every new background row is followed automatically
-        reg.record_response(Response(id=f"t{i}", status="queued", background=True),
-                            profile="fake", base_url="http://fake/v1")
-    reg.record_response(Response(id="fg", status="in_progress", background=False),
-                        profile="fake", base_url="http://fake/v1")
+        reg.record_response(
+            Response(id=f"t{i}", status="queued", background=True),
+            profile="fake",
+            base_url="http://fake/v1",
+        )
+    reg.record_response(
+        Response(id="fg", status="in_progress", background=False),
+        profile="fake",
+        base_url="http://fake/v1",
+    )
     await asyncio.sleep(0)
     await ref.drain(timeout=20)
     assert all(reg.get(f"t{i}").normalized_status == "completed" for i in range(40))
@@ -124,8 +136,9 @@ async def test_not_found_marks_lost(reg: TaskRegistry) -> None:
     client.responses.missing.add("gone")
     ref = Refresher(reg, asyncio.get_running_loop(), poll_initial=0.001)
     ref.use_client(client)
-    reg.record_response(Response(id="gone", status="queued"), profile="fake",
-                        base_url="http://fake/v1")
+    reg.record_response(
+        Response(id="gone", status="queued"), profile="fake", base_url="http://fake/v1"
+    )
     ref.track("gone")
     await ref.drain(timeout=5)
     rec = reg.get("gone")
@@ -138,8 +151,11 @@ async def test_cancel_is_confirmed(reg: TaskRegistry) -> None:
     client = FakeClient(polls=1000)
     ref = Refresher(reg, asyncio.get_running_loop(), poll_initial=0.001, confirm_delay=0.001)
     ref.use_client(client)
-    reg.record_response(Response(id="c1", status="in_progress", background=True),
-                        profile="fake", base_url="http://fake/v1")
+    reg.record_response(
+        Response(id="c1", status="in_progress", background=True),
+        profile="fake",
+        base_url="http://fake/v1",
+    )
     rec = await ref.cancel("c1")
     assert rec.normalized_status == "cancelled"
     await ref.drain(timeout=5)

@@ -24,19 +24,30 @@ def reg(tmp_path: Path) -> TaskRegistry:
     r.close()
 
 
-def test_wal_and_default_path(tmp_path: Path, _isolated_home: Path) -> None:
+def test_wal_and_default_path() -> None:
+    import os
+
     r = TaskRegistry()
-    assert r.path == _isolated_home / "tasks.sqlite3"
+    assert r.path == Path(os.environ["RESPNB_HOME"]) / "tasks.sqlite3"
     mode = r._conn.execute("PRAGMA journal_mode").fetchone()[0]
     assert mode == "wal"
     r.close()
 
 
 def test_record_create_fields(reg: TaskRegistry) -> None:
-    body = {"model": "m1", "input": "Write a poem\nabout the sea", "background": True,
-            "tags": ["poetry"]}
-    rec = reg.record_response(_resp(created_at=1700000000), profile="local",
-                              base_url="http://127.0.0.1:9/v1", body=body, fresh=True)
+    body = {
+        "model": "m1",
+        "input": "Write a poem\nabout the sea",
+        "background": True,
+        "tags": ["poetry"],
+    }
+    rec = reg.record_response(
+        _resp(created_at=1700000000),
+        profile="local",
+        base_url="http://127.0.0.1:9/v1",
+        body=body,
+        fresh=True,
+    )
     assert rec.prompt == "Write a poem\nabout the sea"
     assert rec.title == "Write a poem"
     assert rec.background is True
@@ -52,16 +63,31 @@ def test_completed_fields_and_usage(reg: TaskRegistry) -> None:
     done = _resp(
         status="completed",
         completed_at=1700000100,
-        usage={"input_tokens": 3, "output_tokens": 5, "total_tokens": 8,
-               "output_tokens_details": {"reasoning_tokens": 2}},
-        output=[{"type": "message", "id": "m", "role": "assistant", "status": "completed",
-                 "content": [{"type": "output_text", "text": "Hello!", "annotations": []}]}],
+        usage={
+            "input_tokens": 3,
+            "output_tokens": 5,
+            "total_tokens": 8,
+            "output_tokens_details": {"reasoning_tokens": 2},
+        },
+        output=[
+            {
+                "type": "message",
+                "id": "m",
+                "role": "assistant",
+                "status": "completed",
+                "content": [{"type": "output_text", "text": "Hello!", "annotations": []}],
+            }
+        ],
         previous_response_id="resp_0",
         conversation="conv_9",
     )
     rec = reg.record_response(done)
     assert (rec.input_tokens, rec.output_tokens, rec.total_tokens, rec.reasoning_tokens) == (
-        3, 5, 8, 2)
+        3,
+        5,
+        8,
+        2,
+    )
     assert rec.output_text == "Hello!"
     assert rec.previous_response_id == "resp_0"
     assert rec.conversation == "conv_9"
@@ -74,8 +100,12 @@ def test_manus_metadata_and_pending(reg: TaskRegistry) -> None:
     r = _resp(
         "task_1",
         status="pending",
-        metadata={"task_url": "https://manus.im/app/x", "share_url": "https://manus.im/share/x",
-                  "credit_usage": "12", "task_title": "Trip plan"},
+        metadata={
+            "task_url": "https://manus.im/app/x",
+            "share_url": "https://manus.im/share/x",
+            "credit_usage": "12",
+            "task_title": "Trip plan",
+        },
     )
     rec = reg.record_response(r, profile="manus")
     assert rec.normalized_status == "requires_input"
@@ -131,10 +161,19 @@ def test_remove_and_tags(reg: TaskRegistry) -> None:
 
 
 def test_prompt_helpers() -> None:
-    body = {"input": [{"role": "system", "content": "sys"},
-                      {"role": "user", "content": [{"type": "input_text", "text": "A"},
-                                                   {"type": "input_image", "image_url": "u"}]},
-                      {"role": "user", "content": "B"}]}
+    body = {
+        "input": [
+            {"role": "system", "content": "sys"},
+            {
+                "role": "user",
+                "content": [
+                    {"type": "input_text", "text": "A"},
+                    {"type": "input_image", "image_url": "u"},
+                ],
+            },
+            {"role": "user", "content": "B"},
+        ]
+    }
     assert prompt_of(body) == "A\nB"
     assert prompt_of(None) is None
     assert make_title("x" * 100, 10) == "xxxxxxxxx…"
@@ -160,8 +199,11 @@ def test_two_processes_write_at_once(tmp_path: Path) -> None:
     db = tmp_path / "shared.sqlite3"
     TaskRegistry(db).close()
     procs = [
-        subprocess.Popen([sys.executable, "-c", _WRITER, str(db), tag],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        subprocess.Popen(
+            [sys.executable, "-c", _WRITER, str(db), tag],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         for tag in ("p1", "p2")
     ]
     for p in procs:

@@ -24,16 +24,25 @@ def table(tmp_path: Path) -> TaskTable:
         ("r4", "pending", "manus-1", "manus", T0 + 3 * 86400, "Book hotel", None),
     ]
     for rid, status, model, profile, created, prompt, tokens in rows:
-        data: dict[str, object] = {"id": rid, "status": status, "model": model,
-                                   "created_at": created, "background": True}
+        data: dict[str, object] = {
+            "id": rid,
+            "status": status,
+            "model": model,
+            "created_at": created,
+            "background": True,
+        }
         if tokens is not None:
             data["usage"] = {"input_tokens": 4, "output_tokens": 6, "total_tokens": tokens}
         if status == "failed":
             data["error"] = {"code": "server_error", "message": "boom"}
         if profile == "manus":
             data["metadata"] = {"task_url": f"https://manus.im/app/{rid}", "credit_usage": "3"}
-        reg.record_response(Response.model_validate(data), profile=profile,
-                            base_url="http://h/v1", body={"input": prompt})
+        reg.record_response(
+            Response.model_validate(data),
+            profile=profile,
+            base_url="http://h/v1",
+            body={"input": prompt},
+        )
     return TaskTable(reg)
 
 
@@ -119,3 +128,75 @@ def test_get_and_read_only_actions(table: TaskTable) -> None:
         table.get("nope")
     with pytest.raises(RuntimeError, match=r"respnb\.tasks\(\)"):
         table.cancel("r3")
+
+
+def test_frame_cache_follows_updates_inserts_and_deletes(table: TaskTable) -> None:
+    first = table.frame()
+    assert len(first) == 4
+    first.loc[0, "title"] = "mutated"  # callers get a copy, never the cache
+    reg = table.registry
+    reg.record_response(
+        Response.model_validate(
+            {
+                "id": "r3",
+                "status": "completed",
+                "model": "manus-2",
+                "usage": {"input_tokens": 1, "output_tokens": 2, "total_tokens": 3},
+            }
+        )
+    )
+    reg.record_response(
+        Response.model_validate(
+            {"id": "r5", "status": "queued", "model": "m-new", "created_at": T0 + 9 * 86400}
+        ),
+        profile="openai",
+    )
+    reg.remove("r1")
+    df = table.frame()
+    assert list(df["id"]) == ["r5", "r4", "r3", "r2"]
+    row = df.set_index("id").loc["r3"]
+    assert (row["status"], row["model"], row["total_tokens"]) == ("completed", "manus-2", 3)
+    assert "mutated" not in set(df["title"].dropna())
+    for col in ("status", "model", "profile"):
+        assert isinstance(df[col].dtype, pd.CategoricalDtype), col
+    assert str(df["total_tokens"].dtype) == "Int64"
+    assert str(df["created_at"].dtype) == "datetime64[ns, UTC]"
+    reg.set_cursor("r5", 12)
+    assert table.frame().set_index("id").loc["r5", "cursor"] == 12
+
+
+def test_snapshot_makes_a_new_kernel_read_only_changes(
+    table: TaskTable, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("pyarrow")
+    reg = table.registry
+    reg.add_tags("r1", "alpha", "beta")
+    first = table.frame()
+    table._snapshot.join(10)
+    assert table._snapshot.path.exists()
+    reg.record_response(Response.model_validate({"id": "r2", "status": "completed"}))
+    reg.remove("r4")
+    calls: list[str] = []
+    real = reg.raw_rows
+
+    def spy(**kw: object) -> object:
+        calls.append(str(kw.get("where", "")))
+        return real(**kw)
+
+    monkeypatch.setattr(reg, "raw_rows", spy)
+    fresh = TaskTable(reg)  # a new kernel
+    df = fresh.frame()
+    assert calls == ["version > ?"]  # only the changed rows came from SQLite
+    assert list(df["id"]) == ["r3", "r2", "r1"]
+    by_id = df.set_index("id")
+    assert by_id.loc["r2", "status"] == "completed"
+    assert by_id.loc["r1", "tags"] == ("alpha", "beta")
+    assert by_id.loc["r3", "tags"] == ()
+    assert [str(d) for d in df.dtypes] == [str(d) for d in first.dtypes]
+
+
+def test_corrupt_snapshot_is_ignored(table: TaskTable) -> None:
+    pytest.importorskip("pyarrow")
+    table._snapshot.path.write_bytes(b"not arrow at all")
+    df = TaskTable(table.registry).frame()
+    assert sorted(df["id"]) == ["r1", "r2", "r3", "r4"]

@@ -12,15 +12,26 @@ import pytest
 from respnb.tasks.webhooks import WebhookReceiver, WebhookVerificationError, WebhookVerifier, sign
 
 SECRET = "whsec_" + base64.b64encode(b"0123456789abcdef0123456789abcdef").decode()
-BODY = json.dumps({"id": "evt_1", "object": "event", "type": "response.completed",
-                   "created_at": 1, "data": {"id": "resp_1"}}).encode()
+BODY = json.dumps(
+    {
+        "id": "evt_1",
+        "object": "event",
+        "type": "response.completed",
+        "created_at": 1,
+        "data": {"id": "resp_1"},
+    }
+).encode()
 
 
-def _headers(msg_id: str = "msg_1", ts: int | None = None, sig: str | None = None,
-             body: bytes = BODY) -> dict[str, str]:
+def _headers(
+    msg_id: str = "msg_1", ts: int | None = None, sig: str | None = None, body: bytes = BODY
+) -> dict[str, str]:
     ts = int(time.time()) if ts is None else ts
-    return {"webhook-id": msg_id, "webhook-timestamp": str(ts),
-            "webhook-signature": sig or sign(SECRET, msg_id, ts, body)}
+    return {
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(ts),
+        "webhook-signature": sig or sign(SECRET, msg_id, ts, body),
+    }
 
 
 def test_known_vector() -> None:

@@ -19,6 +19,7 @@ from typing import Any
 import anywidget
 import traitlets
 
+from respnb._exceptions import ConfigurationError
 from respnb.tasks.registry import TaskRecord
 from respnb.tasks.table import TaskTable
 
@@ -81,6 +82,11 @@ class TaskBoard(anywidget.AnyWidget):
         on_open: Callable[[str], Any] | None = None,
         **kwargs: Any,
     ) -> None:
+        if not self._esm:
+            raise ConfigurationError(
+                "the TaskBoard front end is missing (no static/task_board.js): build it with "
+                "`npm ci && npm run build` in the js/ directory, or reinstall respnb"
+            )
         super().__init__(**kwargs)
         self.table = table
         self.on_open = on_open

@@ -166,6 +166,12 @@ class ResponseView(anywidget.AnyWidget):
         self._handle = display(self, display_id=True)  # type: ignore[no-untyped-call]
         return self
 
+    def close(self) -> None:
+        """Send what is pending, stop the flush timer and close the widget's comm."""
+        with self._lock:
+            self._flush_locked()
+        super().close()
+
     @property
     def text(self) -> str:
         """All assistant text so far (markdown)."""

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import json
 from typing import Any
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from .api_responses import origin_of, read_json, service_of
@@ -181,6 +182,34 @@ async def manus_file(request: Request) -> Response:
     return Response(data, media_type="text/markdown" if name.endswith(".md") else None)
 
 
+async def task_page(request: Request) -> Response:
+    """Manus ``task_url`` / ``share_url``: a small HTML page of the task (escaped text).
+
+    ``/share/{id}`` answers only once the task is shared (``create_shareable_link`` or
+    ``PUT /v1/tasks/{id} {enable_shared: true}``); it needs no key, being public.
+    """
+    service = service_of(request)
+    rid = request.path_params["rid"]
+    resp = await service.get(rid)
+    private = resp.get(PRIVATE) or {}
+    if request.url.path.startswith("/share/") and not private.get("shared"):
+        raise not_found("shared task", rid)
+    view = service.dialect.view(resp, origin_of(request))
+    rows = []
+    for item in view.get("output") or []:
+        for part in item.get("content") or [] if isinstance(item.get("content"), list) else []:
+            text = part.get("text") if isinstance(part, dict) else None
+            if text:
+                role = html.escape(str(item.get("role", "")))
+                rows.append(f"<section><h3>{role}</h3><pre>{html.escape(text)}</pre></section>")
+    title = html.escape(str(private.get("title") or rid))
+    body = (
+        f"<!doctype html><meta charset=utf-8><title>{title}</title><h1>{title}</h1>"
+        f"<p>status: <b>{html.escape(str(view.get('status')))}</b></p>{''.join(rows)}"
+    )
+    return HTMLResponse(body)
+
+
 # ---------------------------------------------------------------- Manus tasks
 def _manus_only(request: Request) -> None:
     if service_of(request).dialect.name != "manus":
@@ -307,5 +336,9 @@ def resource_routes(prefix: str = "/v1") -> list[BaseRoute]:
 
 
 def upload_routes() -> list[BaseRoute]:
-    """The presigned upload endpoint (outside ``/v1``, no auth)."""
-    return [Route("/upload/{token}", upload, methods=["PUT"])]
+    """The presigned upload endpoint and the Manus task pages (outside ``/v1``)."""
+    return [
+        Route("/upload/{token}", upload, methods=["PUT"]),
+        Route("/app/{rid}", task_page, methods=["GET"]),
+        Route("/share/{rid}", task_page, methods=["GET"]),
+    ]

@@ -2,9 +2,10 @@
 
 :func:`create_app` wires the store, the response service and the routes, and wraps them in a
 gate that, for every HTTP request: assigns an ``x-request-id`` (sent on every response),
-checks the API key the dialect's way (not on ``/v1/health`` nor on the presigned ``/upload/``
-endpoint), parses the ``x-respnb-fault`` header when faults are enabled, waits the injected
-first-byte delay and answers injected HTTP errors. Every error is the OpenAI envelope.
+checks the API key the dialect's way (not on ``/v1/health``, the presigned ``/upload/``
+endpoint nor the public ``/share/`` pages), parses the ``x-respnb-fault`` header when faults
+are enabled, waits the injected first-byte delay and answers injected HTTP errors. Every error
+is the OpenAI envelope.
 
 In the manus dialect the routes are also served without the ``/v1`` prefix, since Manus's
 documented base URL (``https://api.manus.im``) has none.
@@ -79,7 +80,7 @@ class _Gate:
         headers = Headers(scope=scope)
         path: str = scope["path"]
         try:
-            if path not in _OPEN_PATHS and not path.startswith("/upload/"):
+            if path not in _OPEN_PATHS and not path.startswith(("/upload/", "/share/")):
                 self.dialect.check_auth(headers, self.config.api_key)
             fault = self.injector.fault_for(headers)
             scope.setdefault("state", {})["fault"] = fault

@@ -128,7 +128,7 @@ def serve_in_thread(
         lifespan="on",
         loop="asyncio",
         http="h11",
-        timeout_graceful_shutdown=5,
+        timeout_graceful_shutdown=2,
         timeout_keep_alive=75,
     )
     server = uvicorn.Server(uv_config)

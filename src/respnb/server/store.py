@@ -200,7 +200,9 @@ class Store:
     async def recover(self) -> list[str]:
         """Mark runs interrupted by a restart as failed; returns their ids."""
         rows = await self.fetchall(
-            "SELECT id, last_seq, data FROM responses WHERE status IN ('queued', 'in_progress')"
+            "SELECT r.id, MAX(r.last_seq, COALESCE((SELECT MAX(e.seq) FROM events e "
+            "WHERE e.response_id = r.id), -1)), r.data FROM responses r "
+            "WHERE r.status IN ('queued', 'in_progress')"
         )
         now = time.time()
         for rid, last_seq, data in rows:

@@ -242,10 +242,15 @@ class Refresher:
             try:
                 resp = await self._request(partial(client.responses.retrieve, id))
             except Exception as exc:
-                if _status_code(exc) == 404:
+                code = _status_code(exc)
+                if code == 404:
                     self._record_error(id, "not found on the server (deleted or expired)")
                     return
                 self.errors.append(f"{id}: {type(exc).__name__}")
+                if code is not None and 400 <= code < 500 and code not in (408, 409, 429):
+                    # will not fix itself (auth, bad request): stop following, keep the row
+                    self.registry.upsert(id, {"error": f"refresh failed: {exc}"})
+                    return
                 resp = None
             if resp is not None:
                 rec = self._record(client, resp)

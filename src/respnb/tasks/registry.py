@@ -22,7 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from respnb._home import home
-from respnb.types import TERMINAL_STATUSES, Response, normalize_status
+from respnb.types import TERMINAL_STATUSES, Response
+
+from ._fields import fields_from_response, make_title, prompt_of
 
 __all__ = [
     "COLUMNS",
@@ -64,9 +66,13 @@ CREATE TABLE IF NOT EXISTS tasks (
     tags TEXT,
     cursor INTEGER,
     source TEXT,
-    updated_at REAL
+    updated_at REAL,
+    version INTEGER
 );
 CREATE INDEX IF NOT EXISTS tasks_status ON tasks(normalized_status);
+CREATE INDEX IF NOT EXISTS tasks_version ON tasks(version);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER);
+INSERT OR IGNORE INTO meta (key, value) VALUES ('version', 0);
 CREATE INDEX IF NOT EXISTS tasks_created ON tasks(created_at);
 """
 
@@ -132,92 +138,6 @@ _UPDATABLE = [c for c in COLUMNS if c not in ("id", "updated_at")]
 def default_db_path() -> Path:
     """``<respnb home>/tasks.sqlite3``."""
     return home() / "tasks.sqlite3"
-
-
-def prompt_of(body: dict[str, Any] | None) -> str | None:
-    """The user's prompt text from a create request body (string input or input items)."""
-    if not body:
-        return None
-    raw = body.get("input")
-    if isinstance(raw, str):
-        return raw
-    if not isinstance(raw, list):
-        return None
-    texts: list[str] = []
-    for item in raw:
-        if not isinstance(item, dict) or item.get("role", "user") != "user":
-            continue
-        content = item.get("content")
-        if isinstance(content, str):
-            texts.append(content)
-        elif isinstance(content, list):
-            texts.extend(
-                str(p.get("text", ""))
-                for p in content
-                if isinstance(p, dict) and p.get("type") in ("input_text", "text")
-            )
-    return "\n".join(t for t in texts if t) or None
-
-
-def make_title(prompt: str | None, limit: int = 60) -> str | None:
-    """A one-line title: the prompt's first line, cut at ``limit`` characters."""
-    if not prompt:
-        return None
-    line = " ".join(prompt.strip().split("\n", 1)[0].split())
-    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
-
-
-def _float(v: Any) -> float | None:
-    try:
-        return None if v is None or v == "" else float(v)
-    except (TypeError, ValueError):
-        return None
-
-
-def fields_from_response(response: Response) -> dict[str, Any]:
-    """The registry columns a Response carries (None where it carries nothing)."""
-    meta = response.metadata or {}
-    usage = response.usage
-    conv = response.conversation
-    row: dict[str, Any] = {
-        "model": response.model,
-        "status": response.status,
-        "normalized_status": normalize_status(response.status),
-        "background": response.background,
-        "created_at": response.created_at,
-        "completed_at": response.completed_at,
-        "previous_response_id": response.previous_response_id,
-        "conversation": conv.get("id") if conv else None,
-        "task_url": response.task_url,
-        "share_url": response.share_url,
-        "credit_usage": _float(meta.get("credit_usage")),
-        "manus_title": meta.get("task_title") or meta.get("title"),
-        "output_text": response.output_text or None,
-        "error": _error_text(response),
-    }
-    if usage is not None:
-        row.update(
-            input_tokens=usage.input_tokens,
-            output_tokens=usage.output_tokens,
-            total_tokens=usage.total_tokens,
-            cached_tokens=usage.cached_tokens,
-            reasoning_tokens=usage.reasoning_tokens,
-        )
-    tags = response.get("tags")
-    if isinstance(tags, list):
-        row["tags"] = [str(t) for t in tags]
-    if row["normalized_status"] in TERMINAL_STATUSES and row["completed_at"] is None:
-        row["completed_at"] = time.time()
-    if row["normalized_status"] == "in_progress":
-        row["started_at"] = time.time()
-    return row
-
-
-def _error_text(response: Response) -> str | None:
-    err = response.error
-    if err is None:
-        return None
-    return f"{err.code}: {err.message}" if err.code else err.message or None
 
 
 Listener = Callable[[TaskRecord], None]
@@ -292,14 +212,14 @@ class TaskRegistry:
                     return old
                 sets = ", ".join(f"{k} = ?" for k in clean)
                 cur.execute(
-                    f"UPDATE tasks SET {sets}, updated_at = ? WHERE id = ?",
-                    [*clean.values(), time.time(), id],
+                    f"UPDATE tasks SET {sets}, updated_at = ?, version = ? WHERE id = ?",
+                    [*clean.values(), time.time(), _next_version(cur), id],
                 )
             else:
-                cols = ["id", *clean, "updated_at"]
+                cols = ["id", *clean, "updated_at", "version"]
                 cur.execute(
                     f"INSERT INTO tasks ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                    [id, *clean.values(), time.time()],
+                    [id, *clean.values(), time.time(), _next_version(cur)],
                 )
             new = _fetch_one(cur, id)
         assert new is not None
@@ -338,8 +258,9 @@ class TaskRegistry:
         """Remember the last stream sequence number seen for ``id`` (for resuming)."""
         with self._write() as cur:
             cur.execute(
-                "UPDATE tasks SET cursor = ? WHERE id = ? AND (cursor IS NULL OR cursor < ?)",
-                (cursor, id, cursor),
+                "UPDATE tasks SET cursor = ?, updated_at = ?, version = ? "
+                "WHERE id = ? AND (cursor IS NULL OR cursor < ?)",
+                (cursor, time.time(), _next_version(cur), id, cursor),
             )
 
     def add_tags(self, id: str, *tags: str) -> TaskRecord | None:
@@ -354,6 +275,8 @@ class TaskRegistry:
         with self._write() as cur:
             cur.execute("DELETE FROM tasks WHERE id = ?", (id,))
             removed = cur.rowcount > 0
+            if removed:
+                _next_version(cur)
         if removed:
             self._notify(TaskRecord(id=id, status="deleted", normalized_status="deleted"))
         return removed
@@ -394,6 +317,18 @@ class TaskRegistry:
             rows = self._conn.execute(sql, params).fetchall()
         return list(COLUMNS), rows
 
+    def version(self) -> int:
+        """The registry's change counter: every write gives its row the next number, across
+        processes (writes are serialized), so ``version > v`` finds every row changed since."""
+        with self._lock:
+            row = self._conn.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def ids(self) -> list[str]:
+        """Every id in the registry."""
+        with self._lock:
+            return [r[0] for r in self._conn.execute("SELECT id FROM tasks").fetchall()]
+
     def count(self) -> int:
         """How many rows the registry holds."""
         with self._lock:
@@ -402,12 +337,15 @@ class TaskRegistry:
     def bulk_insert(self, rows: Iterable[dict[str, Any]]) -> int:
         """Insert many prepared rows in one transaction (imports and benchmarks)."""
         n = 0
+        rows = list(rows)
         with self._write() as cur:
+            version = _next_version(cur, max(1, len(rows)))
             for values in rows:
                 v = dict(values)
+                v["version"] = version + n
                 if isinstance(v.get("tags"), list | tuple):
                     v["tags"] = json.dumps(list(v["tags"]))
-                cols = [c for c in COLUMNS if c in v]
+                cols = [c for c in (*COLUMNS, "version") if c in v]
                 cur.execute(
                     f"INSERT OR REPLACE INTO tasks ({', '.join(cols)}) "
                     f"VALUES ({', '.join('?' * len(cols))})",
@@ -438,6 +376,14 @@ class _Tx:
             self._conn.execute("ROLLBACK" if exc_type else "COMMIT")
         finally:
             self._lock.release()
+
+
+def _next_version(cur: sqlite3.Cursor, n: int = 1) -> int:
+    """Reserve ``n`` change numbers (a counter that never goes back, deletes included)."""
+    row = cur.execute(
+        "UPDATE meta SET value = value + ? WHERE key = 'version' RETURNING value", (n,)
+    ).fetchone()
+    return int(row[0]) - n + 1
 
 
 def _record(row: Sequence[Any]) -> TaskRecord:

@@ -6,12 +6,16 @@ refresh, reply, attach) run on the refresher's loop thread.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from respnb._exceptions import ConfigurationError
 
+from ._snapshot import FrameSnapshot
 from .refresher import Refresher
 from .registry import TaskRecord, TaskRegistry
 
@@ -93,11 +97,37 @@ def records_frame(
         else:
             data[name] = pd.array(values, dtype="string")
     frame = pd.DataFrame(data, columns=columns)
-    if sort and n > 1:  # newest first; sorting the built frame keeps the conversions local
-        keys = frame["created_at"].to_numpy("datetime64[ns]").view("int64")
-        keys = np.where(keys == np.iinfo("int64").min, np.iinfo("int64").min + 1, keys)
-        frame = frame.take(np.argsort(-keys, kind="stable")).reset_index(drop=True)
+    # newest first; sorting the built frame keeps the conversions cache-friendly
+    return _sorted(frame) if sort and n > 1 else frame
+
+
+def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` newest first (rows without a creation time last), index reset."""
+    import numpy as np
+
+    keys = frame["created_at"].to_numpy("datetime64[ns]").view("int64")
+    keys = np.where(keys == np.iinfo("int64").min, np.iinfo("int64").min + 1, keys)
+    return frame.take(np.argsort(-keys, kind="stable")).reset_index(drop=True)
+
+
+def _recategorize(frame: pd.DataFrame) -> pd.DataFrame:
+    """Concatenation turns categories with different levels into objects: restore them."""
+    for col in _CATEGORY_COLS:
+        if str(frame[col].dtype) != "category":
+            frame[col] = frame[col].astype("category")
     return frame
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic GC while millions of short-lived objects are made (it would rescan them)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _object_grid(rows: list[tuple[Any, ...]], width: int) -> Any:
@@ -136,6 +166,9 @@ class TaskTable:
     def __init__(self, registry: TaskRegistry, refresher: Refresher | None = None) -> None:
         self.registry = registry
         self.refresher = refresher
+        self._cache: pd.DataFrame | None = None
+        self._stamp: int | None = None
+        self._snapshot = FrameSnapshot(registry.path)
 
     def __repr__(self) -> str:
         return f"TaskTable({self.registry.count()} tasks, db={str(self.registry.path)!r})"
@@ -176,8 +209,49 @@ class TaskTable:
         ``search`` is a case-insensitive substring of the id, title, prompt or output.
         """
         where, params = _where(status, profile, model, since, until, search)
-        cols, rows = self.registry.raw_rows(where=where, params=params)
-        return records_frame(cols, rows, sort=True)
+        if not where:
+            return self._full_frame().copy()
+        with _gc_paused():
+            cols, rows = self.registry.raw_rows(where=where, params=params)
+            return records_frame(cols, rows, sort=True)
+
+    def _full_frame(self, *, use_snapshot: bool = True) -> pd.DataFrame:
+        """The whole history, cached in memory and on disk (:class:`FrameSnapshot`); later
+        reads fetch only the rows changed since (``version`` > the cached one)."""
+        with _gc_paused():
+            if self._cache is None or self._stamp is None:
+                snap = self._snapshot.load() if use_snapshot else None
+                if snap is None:
+                    stamp = self.registry.version()
+                    cols, rows = self.registry.raw_rows()
+                    self._cache, self._stamp = records_frame(cols, rows, sort=True), stamp
+                    self._snapshot.save_in_background(self._cache, stamp)
+                    return self._cache
+                self._cache, self._stamp = snap
+            return self._catch_up(self._cache, self._stamp)
+
+    def _catch_up(self, cache: pd.DataFrame, since: int) -> pd.DataFrame:
+        import pandas as pd
+
+        stamp = self.registry.version()
+        count = self.registry.count()
+        if stamp == since and len(cache) == count:
+            return cache
+        cols, rows = self.registry.raw_rows(where="version > ?", params=[since])
+        if rows:
+            delta = records_frame(cols, rows)
+            keep = cache[~cache["id"].isin(delta["id"])]
+            cache = _sorted(_recategorize(pd.concat([keep, delta], ignore_index=True)))
+        if len(cache) != count:  # rows were deleted
+            ids = self.registry.ids()
+            cache = cache[cache["id"].isin(ids)].reset_index(drop=True)
+            if len(cache) != count:  # should not happen: rebuild from the database
+                self._cache = self._stamp = None
+                return self._full_frame(use_snapshot=False)
+        self._cache, self._stamp = cache, stamp
+        if len(rows) > max(500, count // 100):  # keep the on-disk copy reasonably fresh
+            self._snapshot.save_in_background(cache, stamp)
+        return cache
 
     def to_csv(self, path: str | Path, **filters: Any) -> Path:
         """Write :meth:`frame` (with ``filters``) as CSV; returns the path."""
