@@ -4,11 +4,12 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from . import types
+from . import tasks, types
 from ._client import AsyncClient
 from ._exceptions import (
     APIConnectionError,
     APIError,
+    APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
     AuthenticationError,
@@ -28,11 +29,15 @@ from ._exceptions import (
 from ._profiles import Capabilities, Profile
 from ._stream import AsyncResponseStream
 from ._sync import Client, ResponseStream
+from .tasks._observer import install as _install_task_observer
 from .types import Response, StreamEvent
+
+_install_task_observer()  # every response respnb creates is recorded (lazily opened SQLite)
 
 __all__ = [
     "APIConnectionError",
     "APIError",
+    "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
     "AsyncClient",
@@ -57,12 +62,13 @@ __all__ = [
     "UnsupportedFeatureError",
     "WaitTimeoutError",
     "__version__",
+    "tasks",
     "types",
 ]
 
 # --- notebook layer (helper E): %load_ext respnb, respnb.last ---------------------------------
 __all__ += ["last", "last_parsed", "load_ipython_extension", "unload_ipython_extension"]
-__all__ += ["ResponseView", "display"]
+__all__ += ["ResponseView", "TaskBoard", "display"]
 
 
 def load_ipython_extension(ipython: object) -> None:
@@ -85,8 +91,12 @@ def __getattr__(name: str) -> object:
         from ._session import session
 
         return getattr(session, name)
-    if name in ("display", "ResponseView"):  # notebook layer (helper D), imported on first use
+    if name in ("display", "ResponseView"):  # notebook layer, imported on first use
         from . import notebook
 
         return getattr(notebook, name)
+    if name == "TaskBoard":
+        from .notebook.board import TaskBoard
+
+        return TaskBoard
     raise AttributeError(f"module 'respnb' has no attribute {name!r}")

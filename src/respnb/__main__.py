@@ -16,6 +16,8 @@ __all__ = ["SUBCOMMANDS", "build_parser", "main"]
 
 
 def _serve(args: argparse.Namespace) -> int:
+    import os
+
     import uvicorn
 
     from respnb._home import home
@@ -31,17 +33,25 @@ def _serve(args: argparse.Namespace) -> int:
         api_key=args.api_key or None,
         faults=args.faults,
         pace=args.pace,
+        webhook_url=args.webhook_url or None,
+        webhook_secret=args.webhook_secret or os.environ.get("RESPNB_WEBHOOK_SECRET") or None,
     )
+    try:
+        app = create_app(config)
+    except ValueError as exc:
+        print(f"respnb serve: {exc}", file=sys.stderr, flush=True)
+        return 2
     auth = "required" if config.api_key else "not required"
     print(
         f"respnb serve: http://{args.host}:{args.port}/v1  dialect={config.dialect}  "
         f"db={db}  api key {auth}  faults={'on' if config.faults else 'off'}  "
-        f"pace={config.pace or 'max'}",
+        f"pace={config.pace or 'max'}"
+        + (f"  webhooks -> {config.webhook_url}" if config.webhook_url else ""),
         file=sys.stderr,
         flush=True,
     )
     uvicorn.run(
-        create_app(config),
+        app,
         host=args.host,
         port=args.port,
         log_level=args.log_level,
@@ -79,6 +89,16 @@ def _add_serve(sub: Any) -> None:
         type=float,
         default=None,
         help="tokens per second of streamed deltas (default: as fast as possible)",
+    )
+    p.add_argument(
+        "--webhook-url",
+        default=None,
+        help="loopback URL to POST a signed event to when a background response ends",
+    )
+    p.add_argument(
+        "--webhook-secret",
+        default=None,
+        help="whsec_<base64> signing secret of the webhooks (default: $RESPNB_WEBHOOK_SECRET)",
     )
     p.add_argument("--log-level", default="warning", help="uvicorn log level")
     p.set_defaults(func=_serve)

@@ -16,13 +16,21 @@ import json
 import logging
 import uuid
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
+from pydantic import BaseModel, ValidationError
 
-from ._exceptions import APIConnectionError, APITimeoutError, make_status_error
+from ._exceptions import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APITimeoutError,
+    make_status_error,
+)
 from ._profiles import Profile
 from ._retry import RetryPolicy, Sleep
+
+M = TypeVar("M", bound=BaseModel)
 
 __all__ = ["AsyncAPIClient", "Query", "clean_query"]
 
@@ -81,7 +89,7 @@ class AsyncAPIClient:
         self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         self.transport = transport
         self.default_headers = dict(default_headers or {})
-        self.sleep: Sleep = sleep or asyncio.sleep
+        self.sleep: Sleep = sleep if sleep is not None else asyncio.sleep
         self.retry = RetryPolicy(max_retries=max_retries, sleep=self.sleep)
         self._owns_http = http_client is None
         self.http = http_client or httpx.AsyncClient(timeout=self.timeout, transport=transport)
@@ -233,7 +241,39 @@ class AsyncAPIClient:
         try:
             return response.json()
         except ValueError:
-            return response.text
+            text = response.text
+            ctype = response.headers.get("content-type", "no content-type")
+            raise APIResponseValidationError(
+                f"{method} {response.request.url} answered {response.status_code} with a body "
+                f"that is not JSON ({ctype}): {text[:200]!r}. Is base_url pointing at a "
+                "Responses API service?",
+                request=response.request,
+                body=text,
+            ) from None
+
+    @staticmethod
+    def parse(model: type[M], data: Any, *, what: str, required: tuple[str, ...] = ("id",)) -> M:
+        """Validate a decoded 2xx body as ``model``; anything else is an
+        :class:`APIResponseValidationError` that names what was expected and shows the body."""
+        if not isinstance(data, dict):
+            raise APIResponseValidationError(
+                f"expected a JSON object ({what}) from the service, got "
+                f"{type(data).__name__}: {str(data)[:200]!r}",
+                body=data,
+            )
+        missing = [key for key in required if key not in data]
+        if missing:
+            raise APIResponseValidationError(
+                f"the service's answer is not a {what}: it has no {', '.join(missing)} "
+                f"(got {str(data)[:200]!r})",
+                body=data,
+            )
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            raise APIResponseValidationError(
+                f"the service's answer is not a valid {what}: {exc}", body=data
+            ) from None
 
     async def close(self) -> None:
         """Close the connection pool (if this client created it)."""

@@ -1,4 +1,4 @@
-"""``AsyncClient``: one profile, one ``httpx.AsyncClient``, four resources.
+"""``AsyncClient``: one profile, one ``httpx.AsyncClient``, five resources.
 
 ::
 
@@ -18,7 +18,13 @@ import httpx
 from ._base_client import AsyncAPIClient
 from ._profiles import Profile, resolve_profile
 from ._retry import Sleep
-from .resources import AsyncConversations, AsyncFiles, AsyncResponses, AsyncTasks
+from .resources import (
+    AsyncConversations,
+    AsyncFiles,
+    AsyncResponses,
+    AsyncTasks,
+    AsyncVectorStores,
+)
 
 __all__ = ["AsyncClient"]
 
@@ -65,6 +71,7 @@ class AsyncClient:
         self.conversations = AsyncConversations(self._api)
         self.files = AsyncFiles(self._api)
         self.tasks = AsyncTasks(self._api)
+        self.vector_stores = AsyncVectorStores(self._api)
 
     @property
     def profile(self) -> Profile:

@@ -14,6 +14,8 @@ The tree::
     │   │   ├── UnprocessableEntityError  422
     │   │   ├── RateLimitError            429
     │   │   └── InternalServerError       >= 500
+    │   ├── APIResponseValidationError (a 2xx answer that is not what the call returns:
+    │   │                              not JSON, not an object, not a response; carries the body)
     │   └── APIConnectionError        (no answer: DNS, refused, reset)
     │       └── APITimeoutError       (no answer in time)
     ├── StreamError                   (malformed SSE/JSON from a server; carries the text)
@@ -38,6 +40,7 @@ if TYPE_CHECKING:
 __all__ = [
     "APIConnectionError",
     "APIError",
+    "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
     "AuthenticationError",
@@ -68,6 +71,16 @@ class APIError(RespnbError):
         super().__init__(message)
         self.message = message
         self.request = request
+
+
+class APIResponseValidationError(APIError):
+    """The service answered 2xx, but not with what the call returns (``body`` has the text)."""
+
+    def __init__(
+        self, message: str, *, request: httpx.Request | None = None, body: Any = None
+    ) -> None:
+        super().__init__(message, request=request)
+        self.body = body
 
 
 class APIStatusError(APIError):

@@ -217,8 +217,11 @@ class AsyncResponseStream:
                 return
             decoder = SSEDecoder()
             dropped: Exception | None = None
+            head = bytearray()  # the first bytes, to show when no event ever arrives
             try:
                 async for chunk in http.aiter_bytes():
+                    if len(head) < 512:
+                        head += chunk[: 512 - len(head)]
                     for sse in decoder.feed(chunk):
                         event = self._handle(sse)
                         if event is not None:
@@ -235,6 +238,15 @@ class AsyncResponseStream:
                 dropped = exc
             finally:
                 await self._drop_http()
+            if dropped is None and not self._finished and self._acc.events_seen == 0:
+                text = head.decode("utf-8", "replace")
+                if any(line.strip() and not line.startswith(":") for line in text.splitlines()):
+                    self._finished = True
+                    raise StreamError(
+                        "the server answered with an event stream that holds no events; it "
+                        f"sent: {text[:200]!r}. Is base_url pointing at a Responses API service?",
+                        text=text,
+                    )
             if dropped is None and not self._finished:
                 ended = await self._ended_without_event()
                 if ended is not None:
@@ -242,6 +254,14 @@ class AsyncResponseStream:
                     return
             if self._finished or not await self._try_resume():
                 self._finished = True
+                if dropped is not None and self.response_id is None:
+                    raise APIConnectionError(
+                        f"the stream dropped before the response id arrived: "
+                        f"{type(dropped).__name__}: {dropped}. Nothing can be resumed; a "
+                        "background response may still have been created on the service "
+                        "(retrying the call reuses its Idempotency-Key).",
+                        request=http.request,
+                    ) from dropped
                 if dropped is not None:
                     raise APIConnectionError(
                         f"the stream dropped: {type(dropped).__name__}: {dropped}. "

@@ -260,7 +260,13 @@ class Client:
         sleep: Sleep | None = None,
         loop: LoopThread | None = None,
     ) -> None:
-        from .resources._sync_resources import Conversations, Files, Responses, Tasks
+        from .resources._sync_resources import (
+            Conversations,
+            Files,
+            Responses,
+            Tasks,
+            VectorStores,
+        )
 
         self._loop = loop or loop_thread()
         self._async = AsyncClient(
@@ -278,6 +284,7 @@ class Client:
         self.conversations = Conversations(self._async.conversations, self._loop)
         self.files = Files(self._async.files, self._loop)
         self.tasks = Tasks(self._async.tasks, self._loop)
+        self.vector_stores = VectorStores(self._async.vector_stores, self._loop)
 
     @property
     def profile(self) -> Profile:

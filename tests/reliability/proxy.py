@@ -61,6 +61,8 @@ class Forward:
     drop_answer: bool = False
     then_reply: Reply | None = None
     """Let the server answer, then send this instead (a gateway error after the work)."""
+    pieces: tuple[int, ...] = ()
+    """Re-chunk the answer body into pieces of these sizes (cycled), each its own write."""
 
 
 @dataclass(frozen=True)
@@ -195,22 +197,45 @@ class FaultProxy:
             head += [f"{k}: {v}" for k, v in response.headers.items() if k.lower() not in _HOP]
             head.append("transfer-encoding: chunked")
             writer.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1"))
-            async for chunk in response.aiter_raw():
-                if action.cut_at is not None and len(seen.answer) + len(chunk) >= action.cut_at:
-                    part = chunk[: action.cut_at - len(seen.answer)]
-                    if part:
-                        _write_chunk(writer, part)
-                        seen.answer += part
-                    await writer.drain()
-                    return False
-                _write_chunk(writer, chunk)
-                seen.answer += chunk
-                await writer.drain()
+            async for raw in response.aiter_raw():
+                for chunk in _split(raw, action.pieces, len(seen.answer)):
+                    if not await self._send(writer, seen, action, chunk):
+                        return False
             writer.write(b"0\r\n\r\n")
             await writer.drain()
             return True
         finally:
             await response.aclose()
+
+    async def _send(
+        self, writer: asyncio.StreamWriter, seen: Seen, action: Forward, chunk: bytes
+    ) -> bool:
+        """Pass one piece of the body (False once the cut is reached)."""
+        if action.cut_at is not None and len(seen.answer) + len(chunk) >= action.cut_at:
+            part = chunk[: action.cut_at - len(seen.answer)]
+            if part:
+                _write_chunk(writer, part)
+                seen.answer += part
+            await writer.drain()
+            return False
+        _write_chunk(writer, chunk)
+        seen.answer += chunk
+        await writer.drain()
+        return True
+
+
+def _split(data: bytes, sizes: tuple[int, ...], offset: int) -> list[bytes]:
+    """``data`` cut into pieces of ``sizes`` (cycled from the body ``offset``)."""
+    if not sizes:
+        return [data]
+    out: list[bytes] = []
+    i, k = 0, offset
+    while i < len(data):
+        size = max(1, sizes[k % len(sizes)])
+        out.append(data[i : i + size])
+        i += size
+        k += 1
+    return out
 
 
 def _write_chunk(writer: asyncio.StreamWriter, data: bytes) -> None:

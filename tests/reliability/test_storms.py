@@ -261,11 +261,6 @@ LOST = [
 ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the local server does not deduplicate POST /responses on Idempotency-Key: a retry "
-    "after a lost answer creates a second background response (server/api_responses.py create)",
-)
 @pytest.mark.parametrize("lost", LOST)
 async def test_lost_answer_does_not_create_twice(
     client: respnb.AsyncClient,
@@ -285,15 +280,21 @@ async def test_lost_answer_does_not_create_twice(
     assert rows == [resp.id], f"the server created {len(rows)} responses for one create"
 
 
-async def test_lost_answer_facts(
-    client: respnb.AsyncClient, proxy: FaultProxy, rel_server: RunningServer
-) -> None:
-    """What the xfail above measures, asserted as it is today (so a change is noticed)."""
-    tag = marker()
-    proxy.reset(lambda seen: Forward(drop_answer=True) if len(creates(proxy)) == 1 else None)
-    resp = await client.responses.create(model="respnb-demo", input=tag, background=True)
-    sent = creates(proxy)
-    assert [s.status for s in sent] == [200, 200]  # the server answered both
-    one_key(sent)
-    rows = stored_rows(rel_server, tag, settle=resp.id)
-    assert resp.id in rows and len(rows) == 2
+async def test_same_key_different_body_is_a_conflict(rel_server: RunningServer) -> None:
+    """Reusing an Idempotency-Key for another request is refused (409), not replayed."""
+    import httpx
+
+    async with httpx.AsyncClient(base_url=rel_server.base_url) as http:
+        first = await http.post(
+            "/responses", json={"input": "one"}, headers={"Idempotency-Key": "k-conflict"}
+        )
+        again = await http.post(
+            "/responses", json={"input": "one"}, headers={"Idempotency-Key": "k-conflict"}
+        )
+        other = await http.post(
+            "/responses", json={"input": "two"}, headers={"Idempotency-Key": "k-conflict"}
+        )
+    assert first.status_code == again.status_code == 200
+    assert again.json()["id"] == first.json()["id"]
+    assert other.status_code == 409
+    assert "Idempotency-Key" in other.json()["error"]["message"]

@@ -7,8 +7,8 @@ and the sequence numbers seen must be exactly 0..N: nothing lost, nothing duplic
 
 Offsets are drawn (``random.Random`` seeded per case) from categories found in an
 uninterrupted reference stream: inside an ``event:`` line, inside ``data:`` JSON, inside a
-multi-byte UTF-8 character, right after a blank line, and anywhere; some cases cut the resumed
-stream a second time.
+multi-byte UTF-8 character (those also get the body re-chunked into 1-7 byte writes), right
+after a blank line, and anywhere; some cases cut the resumed stream a second time.
 """
 
 from __future__ import annotations
@@ -83,6 +83,14 @@ def _classify(raw: bytes) -> dict[str, list[int]]:
 
 def _seqs(events: list[StreamEvent]) -> list[int | None]:
     return [e.sequence_number for e in events]
+
+
+def _nth_frame_end(raw: bytes, n: int) -> int:
+    """The offset just after the ``n``-th blank line (0 for n == 0)."""
+    pos = 0
+    for _ in range(n):
+        pos = raw.index(b"\n\n", pos) + 2
+    return pos
 
 
 async def _collect(stream: respnb.AsyncResponseStream, into: list[StreamEvent]) -> None:
@@ -161,9 +169,13 @@ async def test_cut_and_resume(
 ) -> None:
     rng = random.Random(f"{SEED}:{category}:{index}")
     cut = rng.choice(reference.classes[category])
-    second_cut = rng.randint(1, 3000) if category == "twice" else None
+    got = reference.raw[:cut].count(b"\n\n")  # complete events before the cut
+    replay = len(reference.raw) - _nth_frame_end(reference.raw, got)  # bytes the resume sends
+    second_cut = rng.randint(1, replay - 1) if category == "twice" and replay > 1 else None
     manual = index % 3 == 0
     cuts = {"POST": cut, "GET": second_cut}
+    # the UTF-8 cases also get the create's body in tiny writes (splits inside characters)
+    pieces = tuple(rng.randint(1, 7) for _ in range(11)) if category == "utf8-mid-char" else ()
     done: set[str] = set()
 
     def rule(seen: Seen) -> Forward | None:
@@ -171,7 +183,7 @@ async def test_cut_and_resume(
         if seen.method in done or cuts.get(seen.method) is None:
             return None
         done.add(seen.method)
-        return Forward(cut_at=cuts[seen.method])
+        return Forward(cut_at=cuts[seen.method], pieces=pieces if seen.method == "POST" else ())
 
     proxy.reset(rule)
     SLEPT.clear()
@@ -205,10 +217,25 @@ async def test_cut_and_resume(
     assert final.status == stored.status == "incomplete"
     gets = proxy.requests("GET", f"/responses/{final.id}")
     resumes = [r for r in gets if "stream=true" in r.target]
-    assert 1 <= len(resumes) <= 2 and len(gets) == len(resumes) + 1  # + the retrieve
+    assert len(resumes) == (2 if second_cut else 1) and len(gets) == len(resumes) + 1
     # the client resumes right after the last complete event it received before the cut
-    got = reference.raw[:cut].count(b"\n\n")
     assert f"starting_after={got - 1}" in resumes[0].target.split("&")
     # a second reconnect of one stream backs off (0.5 s), through the injected sleep
     expected_sleeps = [0.5] if len(resumes) == 2 and not manual else []
     assert expected_sleeps == SLEPT
+
+
+@pytest.mark.parametrize("index", range(6))
+def test_sync_client_cut_and_resume(proxy: FaultProxy, reference: Reference, index: int) -> None:
+    """The sync ``Client`` (its loop thread) resumes a cut background stream the same way."""
+    rng = random.Random(f"{SEED}:sync:{index}")
+    cut = rng.choice(reference.classes["utf8-mid-char" if index % 2 else "anywhere"])
+    proxy.reset(lambda seen: Forward(cut_at=cut) if seen.method == "POST" else None)
+    with (
+        respnb.Client("compatible", base_url=proxy.base_url, max_retries=0) as client,
+        client.responses.stream(**PARAMS) as stream,
+    ):
+        events = list(stream)
+        final = stream.snapshot()
+    assert _seqs(events) == list(range(reference.last_seq + 1))
+    assert _text(events) == final.output_text == reference.text

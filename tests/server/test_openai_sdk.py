@@ -219,10 +219,11 @@ def test_files(client: OpenAI) -> None:
     assert client.files.retrieve(up.id).id == up.id
     assert client.files.content(up.id).content == b"otters hold hands while sleeping"
     assert up.id in [f.id for f in client.files.list()]
+    vs = client.vector_stores.create(name="notes", file_ids=[up.id])
     resp = client.responses.create(
         model="respnb-demo",
         input="What do otters do?",
-        tools=[{"type": "file_search", "vector_store_ids": ["vs_local"]}],
+        tools=[{"type": "file_search", "vector_store_ids": [vs.id]}],
     )
     calls = [o for o in resp.output if o.type == "file_search_call"]
     assert calls, [o.type for o in resp.output]

@@ -36,8 +36,9 @@ def _until(pred: Any, what: str, timeout: float = 20.0) -> None:
 
 
 def _slow(c: respnb.Client, text: str) -> respnb.Response:
+    pace = {"respnb_pace": "100"}
     return c.responses.create(
-        model="respnb-demo", input=text, background=True, store=True, metadata={"respnb_pace": "40"}
+        model="respnb-demo", input=text, background=True, store=True, metadata=pace
     )
 
 
@@ -227,6 +228,27 @@ def test_api_key_never_reaches_db_exports_or_board(local_server: Any, tmp_path: 
         assert secret not in csv and secret not in "".join(sent)
         assert secret not in repr(table) + repr(table.refresher) + repr(table.get(r.id))
         board.close()
+    finally:
+        c.close()
+        respnb.tasks.reset()
+
+
+def test_observer_from_import_time_remembers_custom_profiles(local_server: Any) -> None:
+    from respnb.tasks import _observer
+
+    respnb.tasks.reset()
+    _observer.install()  # what importing respnb does: record everything from the start
+    prof = respnb.Profile(
+        name="my-local", kind="local", base_url=local_server.base_url, key_required=False
+    )
+    c = respnb.Client(prof)
+    try:
+        r = _slow(c, "custom profile task")
+        table = respnb.tasks()  # later: the refresher builds a client from the seen profile
+        _until(lambda: table.get(r.id).normalized_status == "completed", "completes")
+        rec = table.get(r.id)
+        assert (rec.profile, rec.base_url) == ("my-local", local_server.base_url)
+        assert rec.error is None
     finally:
         c.close()
         respnb.tasks.reset()

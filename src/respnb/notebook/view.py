@@ -168,8 +168,9 @@ class ResponseView(anywidget.AnyWidget):
 
     def close(self) -> None:
         """Send what is pending, stop the flush timer and close the widget's comm."""
-        with self._lock:
-            self._flush_locked()
+        if hasattr(self, "_coalescer"):  # absent when __init__ failed (missing bundle)
+            with self._lock:
+                self._flush_locked()
         super().close()
 
     @property

@@ -5,6 +5,7 @@ from ._files import AsyncFiles, FileInput
 from ._pagination import AsyncPager
 from ._responses import AsyncResponses
 from ._tasks import AsyncTasks
+from ._vector_stores import AsyncVectorStoreFiles, AsyncVectorStores
 
 __all__ = [
     "AsyncConversationItems",
@@ -13,5 +14,7 @@ __all__ = [
     "AsyncPager",
     "AsyncResponses",
     "AsyncTasks",
+    "AsyncVectorStoreFiles",
+    "AsyncVectorStores",
     "FileInput",
 ]

@@ -86,7 +86,7 @@ class AsyncConversationItems:
         data = await self._api.request_json(
             "DELETE", f"/conversations/{conversation_id}/items/{item_id}"
         )
-        return Conversation.model_validate(data)
+        return self._api.parse(Conversation, data, what="conversation")
 
 
 class AsyncConversations:
@@ -114,13 +114,13 @@ class AsyncConversations:
             body["metadata"] = dict(metadata)
         body.update(extra_body or {})
         data = await self._api.request_json("POST", "/conversations", body=body)
-        return Conversation.model_validate(data)
+        return self._api.parse(Conversation, data, what="conversation")
 
     async def retrieve(self, conversation_id: str) -> Conversation:
         """``GET /conversations/{id}``."""
         self._api.profile.require("conversations")
         data = await self._api.request_json("GET", f"/conversations/{conversation_id}")
-        return Conversation.model_validate(data)
+        return self._api.parse(Conversation, data, what="conversation")
 
     async def update(self, conversation_id: str, *, metadata: Mapping[str, str]) -> Conversation:
         """``POST /conversations/{id}``: replace its metadata."""
@@ -128,7 +128,7 @@ class AsyncConversations:
         data = await self._api.request_json(
             "POST", f"/conversations/{conversation_id}", body={"metadata": dict(metadata)}
         )
-        return Conversation.model_validate(data)
+        return self._api.parse(Conversation, data, what="conversation")
 
     async def delete(self, conversation_id: str) -> DeletedObject:
         """``DELETE /conversations/{id}``."""

@@ -59,7 +59,7 @@ class AsyncFiles:
         data = await self._api.request_json(
             "POST", "/files", files={"file": part}, data={"purpose": purpose}
         )
-        return FileObject.model_validate(data)
+        return self._api.parse(FileObject, data, what="file")
 
     def list(
         self,
@@ -83,7 +83,8 @@ class AsyncFiles:
     async def retrieve(self, file_id: str) -> FileObject:
         """``GET /files/{id}``."""
         self._api.profile.require("files")
-        return FileObject.model_validate(await self._api.request_json("GET", f"/files/{file_id}"))
+        data = await self._api.request_json("GET", f"/files/{file_id}")
+        return self._api.parse(FileObject, data, what="file")
 
     async def delete(self, file_id: str) -> DeletedObject:
         """``DELETE /files/{id}``."""
@@ -109,7 +110,7 @@ class AsyncFiles:
         self._api.profile.require("presigned_files")
         name, content, _ = read_file_input(file, filename)
         data = await self._api.request_json("POST", "/files", body={"filename": name})
-        record = ManusFileUpload.model_validate(data)
+        record = self._api.parse(ManusFileUpload, data, what="file record")
         if not record.upload_url:
             raise APIError(f"the service answered without an upload_url for {name!r}: {data!r}")
         await self._put_presigned(record.upload_url, content)

@@ -134,7 +134,7 @@ class AsyncResponses:
             query=extra_query,
             timeout=timeout,
         )
-        response = Response.model_validate(data)
+        response = self._api.parse(Response, data, what="response")
         notify_response(self._api.profile, response, body)
         return response
 
@@ -230,7 +230,7 @@ class AsyncResponses:
         self._api.profile.require("retrieve")
         query = {"include[]": list(include)} if include else None
         data = await self._api.request_json("GET", f"/responses/{response_id}", query=query)
-        response = Response.model_validate(data)
+        response = self._api.parse(Response, data, what="response")
         notify_response(self._api.profile, response, None)
         return response
 
@@ -243,7 +243,7 @@ class AsyncResponses:
         """``POST /responses/{id}/cancel`` (background responses only)."""
         self._api.profile.require("cancel")
         data = await self._api.request_json("POST", f"/responses/{response_id}/cancel")
-        response = Response.model_validate(data)
+        response = self._api.parse(Response, data, what="response")
         notify_response(self._api.profile, response, None)
         return response
 

@@ -7,19 +7,39 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 
-from ..types import Conversation, DeletedObject, FileObject, Item, ListPage, ManusFileUpload
+from ..types import (
+    Conversation,
+    DeletedObject,
+    FileObject,
+    Item,
+    ListPage,
+    ManusFileUpload,
+    VectorStore,
+    VectorStoreFile,
+    VectorStoreSearchPage,
+)
 from ..types import Response as ResponseModel
 from ._conversations import AsyncConversationItems, AsyncConversations
 from ._files import AsyncFiles, FileInput
 from ._pagination import AsyncPager
 from ._responses import AsyncResponses
 from ._tasks import AsyncTasks
+from ._vector_stores import AsyncVectorStoreFiles, AsyncVectorStores
 
 if TYPE_CHECKING:
     from .._accumulator import ResponseAccumulator
     from .._sync import LoopThread, ResponseStream
 
-__all__ = ["ConversationItems", "Conversations", "Files", "Responses", "SyncPager", "Tasks"]
+__all__ = [
+    "ConversationItems",
+    "Conversations",
+    "Files",
+    "Responses",
+    "SyncPager",
+    "Tasks",
+    "VectorStoreFiles",
+    "VectorStores",
+]
 
 T = TypeVar("T")
 
@@ -279,3 +299,72 @@ class Tasks:
 
     def delete(self, task_id: str) -> DeletedObject:
         return self._loop.run(self._r.delete(task_id))
+
+
+class VectorStoreFiles:
+    """Sync ``client.vector_stores.files``."""
+
+    def __init__(self, resource: AsyncVectorStoreFiles, loop: LoopThread) -> None:
+        self._r = resource
+        self._loop = loop
+
+    def create(self, *, vector_store_id: str, file_id: str, **kwargs: Any) -> VectorStoreFile:
+        coro = self._r.create(vector_store_id=vector_store_id, file_id=file_id, **kwargs)
+        return self._loop.run(coro)
+
+    def create_and_poll(
+        self, *, vector_store_id: str, file_id: str, **kwargs: Any
+    ) -> VectorStoreFile:
+        coro = self._r.create_and_poll(vector_store_id=vector_store_id, file_id=file_id, **kwargs)
+        return self._loop.run(coro)
+
+    def poll(self, file_id: str, *, vector_store_id: str, **kwargs: Any) -> VectorStoreFile:
+        return self._loop.run(self._r.poll(file_id, vector_store_id=vector_store_id, **kwargs))
+
+    def retrieve(self, file_id: str, *, vector_store_id: str) -> VectorStoreFile:
+        return self._loop.run(self._r.retrieve(file_id, vector_store_id=vector_store_id))
+
+    def update(
+        self,
+        file_id: str,
+        *,
+        vector_store_id: str,
+        attributes: Mapping[str, str | float | bool] | None,
+    ) -> VectorStoreFile:
+        coro = self._r.update(file_id, vector_store_id=vector_store_id, attributes=attributes)
+        return self._loop.run(coro)
+
+    def delete(self, file_id: str, *, vector_store_id: str) -> DeletedObject:
+        return self._loop.run(self._r.delete(file_id, vector_store_id=vector_store_id))
+
+    def list(self, *, vector_store_id: str, **kwargs: Any) -> SyncPager[VectorStoreFile]:
+        return SyncPager(self._r.list(vector_store_id=vector_store_id, **kwargs), self._loop)
+
+
+class VectorStores:
+    """Sync ``client.vector_stores``."""
+
+    def __init__(self, resource: AsyncVectorStores, loop: LoopThread) -> None:
+        self._r = resource
+        self._loop = loop
+        self.files = VectorStoreFiles(resource.files, loop)
+
+    def create(self, **kwargs: Any) -> VectorStore:
+        return self._loop.run(self._r.create(**kwargs))
+
+    def retrieve(self, vector_store_id: str) -> VectorStore:
+        return self._loop.run(self._r.retrieve(vector_store_id))
+
+    def update(self, vector_store_id: str, **kwargs: Any) -> VectorStore:
+        return self._loop.run(self._r.update(vector_store_id, **kwargs))
+
+    def delete(self, vector_store_id: str) -> DeletedObject:
+        return self._loop.run(self._r.delete(vector_store_id))
+
+    def list(self, **kwargs: Any) -> SyncPager[VectorStore]:
+        return SyncPager(self._r.list(**kwargs), self._loop)
+
+    def search(
+        self, vector_store_id: str, *, query: str | Sequence[str], **kwargs: Any
+    ) -> VectorStoreSearchPage:
+        return self._loop.run(self._r.search(vector_store_id, query=query, **kwargs))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -9,8 +10,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from .errors import bad_request
+from .errors import ApiError, bad_request
 from .faults import Fault
+from .idempotency import IdempotencyCache, body_digest
 from .paging import paginate, query_int, query_order
 from .runs import Run
 from .service import ResponseService
@@ -71,12 +73,40 @@ def _stream_run(request: Request, run: Run, after: int | None, *, owns_run: bool
 async def create(request: Request) -> Response:
     service = service_of(request)
     body = await read_json(request)
+    key = request.headers.get("idempotency-key")
+    cache: IdempotencyCache = request.app.state.idempotency
+    digest = body_digest(body) if key else ""
+    if key:
+        seen = cache.lookup(key)
+        if seen is not None:
+            if seen[0] != digest:
+                raise ApiError(
+                    409,
+                    "This Idempotency-Key was already used with a different request body; "
+                    "send a new key for a new request.",
+                    code="idempotency_key_reused",
+                )
+            return await _replay_create(request, seen[1], body)
     run = await service.create(body, origin=origin_of(request), fault=_fault(request))
+    if key and body.get("store", True) is not False:
+        cache.record(key, digest, run.id)
     if body.get("stream"):
         return _stream_run(request, run, None, owns_run=True)  # type: ignore[return-value]
     if not run.background:
         await run.wait()
     return _view(request, run.snapshot())
+
+
+async def _replay_create(request: Request, rid: str, body: dict[str, Any]) -> Response:
+    """A retried create whose first attempt went through: answer with that response."""
+    service = service_of(request)
+    if body.get("stream"):
+        return SSEResponse(service.events(rid, None))  # type: ignore[return-value]
+    resp = await service.get(rid)
+    while not body.get("background") and resp.get("status") in ("queued", "in_progress"):
+        await asyncio.sleep(0.02)  # the first attempt's foreground run is still going
+        resp = await service.get(rid)
+    return _view(request, resp)
 
 
 def _starting_after(request: Request) -> int | None:

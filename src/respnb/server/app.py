@@ -30,13 +30,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .api_resources import resource_routes, upload_routes
 from .api_responses import response_routes
+from .api_vector_stores import vector_store_routes
 from .conversations import Conversations
 from .dialects import Dialect
 from .errors import ApiError, error_body
 from .faults import FaultInjector
 from .files import Files
+from .idempotency import IdempotencyCache
 from .service import ResponseService
 from .store import Store
+from .vector_stores import VectorStores
+from .webhooks import WebhookSender
 
 __all__ = ["ServerConfig", "create_app"]
 
@@ -53,6 +57,10 @@ class ServerConfig:
     api_key: str | None = field(default=None, repr=False)
     faults: bool = False
     pace: float | None = None
+    webhook_url: str | None = None
+    """Loopback URL that gets a signed event when a background response ends."""
+    webhook_secret: str | None = field(default=None, repr=False)
+    """``whsec_<base64>`` signing secret of the webhooks (required with ``webhook_url``)."""
 
 
 class _Gate:
@@ -123,10 +131,26 @@ async def _server_error(request: Request, exc: Exception) -> Response:
 
 
 def create_app(config: ServerConfig) -> ASGIApp:
-    """The ASGI app for ``config`` (store opened and recovered in its lifespan)."""
+    """The ASGI app for ``config`` (store opened and recovered in its lifespan).
+
+    Raises ValueError for a webhook URL off this machine or a malformed webhook secret."""
     dialect = Dialect(config.dialect)
+    webhooks = None
+    if config.webhook_url:
+        webhooks = WebhookSender(config.webhook_url, config.webhook_secret or "")
+    elif config.webhook_secret:
+        raise ValueError("--webhook-secret needs --webhook-url (where to send the events).")
     store = Store(config.db_path)
-    service = ResponseService(store, dialect, Files(store), Conversations(store), config.pace)
+    files = Files(store)
+    service = ResponseService(
+        store,
+        dialect,
+        files,
+        Conversations(store),
+        config.pace,
+        vector_stores=VectorStores(store, files),
+        webhooks=webhooks,
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -138,9 +162,16 @@ def create_app(config: ServerConfig) -> ASGIApp:
             yield
         finally:
             await service.shutdown()
+            if webhooks is not None:
+                await webhooks.aclose()
             await store.close()
 
-    routes = [*response_routes("/v1"), *resource_routes("/v1"), *upload_routes()]
+    routes = [
+        *response_routes("/v1"),
+        *resource_routes("/v1"),
+        *vector_store_routes("/v1"),
+        *upload_routes(),
+    ]
     if dialect.name == "manus":
         routes += [*response_routes(""), *resource_routes("")]
     app = Starlette(
@@ -154,4 +185,5 @@ def create_app(config: ServerConfig) -> ASGIApp:
     )
     app.state.service = service
     app.state.config = config
+    app.state.idempotency = IdempotencyCache()
     return _Gate(app, config, dialect, FaultInjector(config.faults))

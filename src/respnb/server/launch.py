@@ -107,23 +107,38 @@ def serve_in_thread(
     port: int = 0,
     host: str = "127.0.0.1",
     timeout: float = 15.0,
+    webhook_url: str | None = None,
+    webhook_secret: str | None = None,
 ) -> RunningServer:
     """Run a server in a daemon thread; returns when it accepts requests.
 
     ``db_path=None`` uses a temporary store removed by :meth:`RunningServer.stop`; ``port=0``
-    picks a free port.
+    picks a free port. ``webhook_url`` (loopback only) and ``webhook_secret``
+    (``whsec_<base64>``) make it POST a signed event when a background response ends.
     """
     tmpdir = None
     if db_path is None:
         tmpdir = tempfile.mkdtemp(prefix="respnb-server-")
         db_path = Path(tmpdir) / "server.sqlite3"
     config = ServerConfig(
-        db_path=Path(db_path), dialect=dialect, api_key=api_key, faults=faults, pace=pace
+        db_path=Path(db_path),
+        dialect=dialect,
+        api_key=api_key,
+        faults=faults,
+        pace=pace,
+        webhook_url=webhook_url,
+        webhook_secret=webhook_secret,
     )
+    try:
+        app = create_app(config)
+    except ValueError:
+        if tmpdir is not None:
+            shutil.rmtree(tmpdir, ignore_errors=True)
+        raise
     sock = _free_socket(host, port)
     actual_port = int(sock.getsockname()[1])
     uv_config = uvicorn.Config(
-        create_app(config),
+        app,
         log_level="warning",
         lifespan="on",
         loop="asyncio",

@@ -25,6 +25,8 @@ from .files import Files
 from .runs import Run, StoredEvent, new_id
 from .store import Store, dumps
 from .validation import validate_create
+from .vector_stores import VectorStores
+from .webhooks import WebhookSender
 
 __all__ = ["ResponseService"]
 
@@ -53,12 +55,16 @@ class ResponseService:
         files: Files,
         conversations: Conversations,
         pace: float | None,
+        vector_stores: VectorStores | None = None,
+        webhooks: WebhookSender | None = None,
     ) -> None:
         self.store = store
         self.dialect = dialect
         self.files = files
         self.conversations = conversations
         self.pace = pace
+        self.vector_stores = vector_stores
+        self.webhooks = webhooks
         self.runs: dict[str, Run] = {}
 
     # ------------------------------------------------------------------ storage
@@ -144,8 +150,14 @@ class ResponseService:
         return [], None
 
     async def _files(self, body: dict[str, Any], history: list[dict[str, Any]]) -> list[Any]:
-        if any(t.get("type") == "file_search" for t in body.get("tools") or []):
-            return await self.files.for_engine(None)
+        """The files the engine may read: those of the file_search tools' vector stores (400
+        naming ``tools[i].vector_store_ids`` for an unknown one) and the input_file parts'."""
+        found: list[Any] = []
+        for i, tool in enumerate(body.get("tools") or []):
+            if tool.get("type") == "file_search" and self.vector_stores is not None:
+                vs_ids = [v for v in tool.get("vector_store_ids") or [] if isinstance(v, str)]
+                param = f"tools[{i}].vector_store_ids"
+                found.extend(await self.vector_stores.engine_files(vs_ids, param))
         ids: list[str] = []
         for item in [*history, *body["input"]]:
             content = item.get("content")
@@ -155,7 +167,8 @@ class ResponseService:
                     for p in content
                     if isinstance(p, dict) and isinstance(p.get("file_id"), str)
                 )
-        return await self.files.for_engine(ids)
+        known = {f.id for f in found}
+        return [*found, *(f for f in await self.files.for_engine(ids) if f.id not in known)]
 
     async def input_tokens(self, raw: Any) -> int:
         body = validate_create(raw, for_tokens=True)
@@ -321,6 +334,8 @@ class ResponseService:
         if resp.get("store", True) and not run.deleted:
             self.persist_nowait(resp, run.last_seq)
             await self.store.flush()
+        if self.webhooks is not None and run.background and not run.deleted:
+            self.webhooks.response_finished(resp)  # once stored: receivers fetch it after
         if self.runs.get(run.id) is run:
             del self.runs[run.id]
 

@@ -9,7 +9,7 @@ sees it); :meth:`Store.write_nowait` does not (stream events).
 
 Tables: ``responses`` (the Response JSON plus indexed columns), ``events`` (every recorded stream
 event with its sequence number), ``input_items``, ``conversations``, ``conversation_items``,
-``files`` and ``file_contents``.
+``files``, ``file_contents``, ``vector_stores`` and ``vector_store_files``.
 
 On startup (:meth:`Store.recover`) a response still ``queued``/``in_progress`` (the server died
 while it ran) is marked ``failed`` with error code ``server_restarted`` and a terminal
@@ -56,6 +56,13 @@ CREATE TABLE IF NOT EXISTS files (
     id TEXT PRIMARY KEY, created_at REAL NOT NULL, upload_token TEXT, data TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS file_contents (id TEXT PRIMARY KEY, content BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS vector_stores (
+    id TEXT PRIMARY KEY, created_at REAL NOT NULL, data TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS vector_store_files (
+    vector_store_id TEXT NOT NULL, file_id TEXT NOT NULL, created_at REAL NOT NULL,
+    data TEXT NOT NULL, PRIMARY KEY (vector_store_id, file_id)
+) WITHOUT ROWID;
 """
 
 _Write = tuple[str, Sequence[Any]]

@@ -55,9 +55,11 @@ def _db_path() -> Path:
 def shared_registry() -> TaskRegistry:
     """The process-wide registry (``$RESPNB_TASKS_DB`` or ``<home>/tasks.sqlite3``)."""
     global _registry
+    path = _db_path()
     with _lock:
-        if _registry is None:
-            _registry = TaskRegistry(_db_path())
+        # follows RESPNB_HOME / RESPNB_TASKS_DB: a new home opens its own registry
+        if _registry is None or _registry.path != path:
+            _registry = TaskRegistry(path)
         return _registry
 
 
@@ -75,6 +77,10 @@ def shared_refresher() -> Refresher:
         if _refresher is None:
             reg = shared_registry()
             ref = Refresher(reg, _shared_loop())
+            from . import _observer
+
+            for profile in _observer.seen_profiles:
+                ref.remember_profile(profile)
             install(reg, on_profile=ref.remember_profile)
             ref.listen()
             ref.reattach()

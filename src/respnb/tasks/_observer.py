@@ -35,9 +35,9 @@ class RegistryObserver:
     @property
     def registry(self) -> TaskRegistry:
         """The registry written to (opened on first use)."""
-        if not isinstance(self._registry, TaskRegistry):
-            self._registry = self._registry()
-        return self._registry
+        if isinstance(self._registry, TaskRegistry):
+            return self._registry
+        return self._registry()  # a factory such as shared_registry (it caches)
 
     def on_response(self, profile: Any, response: Response, body: dict[str, Any] | None) -> None:
         """Record a response (``body`` is the create body when the call was a create)."""
@@ -59,6 +59,8 @@ class RegistryObserver:
 
 
 def _base_url(profile: Any) -> str | None:
+    if getattr(profile, "kind", None) == "local" and not getattr(profile, "base_url", None):
+        return None  # resolving it would (re)start the local server; the profile name says it
     fn = getattr(profile, "resolved_base_url", None)
     try:
         return str(fn()) if callable(fn) else getattr(profile, "base_url", None)
@@ -68,6 +70,14 @@ def _base_url(profile: Any) -> str | None:
 
 _lock = threading.Lock()
 _installed: RegistryObserver | None = None
+seen_profiles: list[Any] = []
+"""Profiles seen before the shared refresher started (it builds their clients later)."""
+
+
+def _remember(profile: Any) -> None:
+    if not any(p is profile for p in seen_profiles):
+        seen_profiles.append(profile)
+        del seen_profiles[:-32]
 
 
 def install(
@@ -87,7 +97,7 @@ def install(
                 from . import shared_registry
 
                 registry = shared_registry
-            _installed = RegistryObserver(registry, on_profile)
+            _installed = RegistryObserver(registry, on_profile or _remember)
             _hooks.add_observer(_installed)
         return _installed
 

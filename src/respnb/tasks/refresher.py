@@ -232,8 +232,9 @@ class Refresher:
                 return
             try:
                 client = self.client_for(rec)
-            except Exception as exc:
-                self._record_error(id, f"no client for profile {rec.profile!r}: {exc}")
+            except Exception as exc:  # e.g. a key that is not configured in this kernel
+                self.errors.append(f"{id}: no client for profile {rec.profile!r}")
+                self.registry.upsert(id, {"error": f"cannot refresh: {exc}"})
                 return
             can_stream = self._can_stream(client) and self._streams < self.max_streams
             if can_stream and await self._stream(client, rec):

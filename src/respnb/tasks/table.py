@@ -110,12 +110,14 @@ def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.take(np.argsort(-keys, kind="stable")).reset_index(drop=True)
 
 
-def _recategorize(frame: pd.DataFrame) -> pd.DataFrame:
-    """Concatenation turns categories with different levels into objects: restore them."""
+def _align_categories(a: pd.DataFrame, b: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Give both frames' category columns the same levels, so concatenation keeps them."""
+    a, b = a.copy(deep=False), b.copy(deep=False)
     for col in _CATEGORY_COLS:
-        if str(frame[col].dtype) != "category":
-            frame[col] = frame[col].astype("category")
-    return frame
+        levels = a[col].cat.categories.union(b[col].cat.categories)
+        a[col] = a[col].cat.set_categories(levels)
+        b[col] = b[col].cat.set_categories(levels)
+    return a, b
 
 
 @contextlib.contextmanager
@@ -241,7 +243,8 @@ class TaskTable:
         if rows:
             delta = records_frame(cols, rows)
             keep = cache[~cache["id"].isin(delta["id"])]
-            cache = _sorted(_recategorize(pd.concat([keep, delta], ignore_index=True)))
+            keep, delta = _align_categories(keep, delta)
+            cache = _sorted(pd.concat([keep, delta], ignore_index=True))
         if len(cache) != count:  # rows were deleted
             ids = self.registry.ids()
             cache = cache[cache["id"].isin(ids)].reset_index(drop=True)

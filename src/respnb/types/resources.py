@@ -1,4 +1,4 @@
-"""Files, conversations, lists and Manus tasks."""
+"""Files, conversations, lists, vector stores and Manus tasks."""
 
 from __future__ import annotations
 
@@ -16,6 +16,11 @@ __all__ = [
     "InputTokens",
     "ListPage",
     "ManusFileUpload",
+    "VectorStore",
+    "VectorStoreFile",
+    "VectorStoreFileCounts",
+    "VectorStoreSearchPage",
+    "VectorStoreSearchResult",
 ]
 
 T = TypeVar("T")
@@ -70,3 +75,67 @@ class InputTokens(WireModel):
 
 
 ConversationItemList = ListPage[Item]
+
+
+class VectorStoreFileCounts(WireModel):
+    in_progress: int = 0
+    completed: int = 0
+    failed: int = 0
+    cancelled: int = 0
+    total: int = 0
+
+
+class VectorStore(WireModel):
+    """``{id:"vs_...", object:"vector_store", name, status, file_counts, usage_bytes, ...}``."""
+
+    id: str
+    object: str = "vector_store"
+    created_at: int | None = None
+    name: str | None = None
+    description: str | None = None
+    usage_bytes: int = 0
+    file_counts: VectorStoreFileCounts = Field(default_factory=VectorStoreFileCounts)
+    status: str | None = None
+    """``in_progress``, ``completed`` or ``expired``."""
+    expires_after: dict[str, Any] | None = None
+    expires_at: int | None = None
+    last_active_at: int | None = None
+    metadata: dict[str, Any] | None = None
+
+
+class VectorStoreFile(WireModel):
+    """A file in a vector store; ``id`` is the file's id. ``status``: ``in_progress``,
+    ``completed``, ``failed`` or ``cancelled`` (then ``last_error`` says why)."""
+
+    id: str
+    object: str = "vector_store.file"
+    created_at: int | None = None
+    usage_bytes: int = 0
+    vector_store_id: str | None = None
+    status: str | None = None
+    last_error: dict[str, Any] | None = None
+    attributes: dict[str, Any] | None = None
+    chunking_strategy: dict[str, Any] | None = None
+
+
+class VectorStoreSearchResult(WireModel):
+    """One hit of ``POST /vector_stores/{id}/search``: ``content`` is ``[{type:"text", text}]``."""
+
+    file_id: str
+    filename: str | None = None
+    score: float = 0.0
+    attributes: dict[str, Any] | None = None
+    content: list[dict[str, Any]] = Field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """The hit's text parts joined."""
+        return "\n".join(str(c.get("text", "")) for c in self.content if isinstance(c, dict))
+
+
+class VectorStoreSearchPage(WireModel):
+    object: str = "vector_store.search_results.page"
+    search_query: list[str] | str | None = None
+    data: list[VectorStoreSearchResult] = Field(default_factory=list)
+    has_more: bool = False
+    next_page: str | None = None

@@ -32,6 +32,10 @@ _MONTH_TEXT = (
 )
 _MONTHS = tuple(_MONTH_TEXT.split())
 _NOT_NAMES = frozenset({"i", "ok", "okay", "hello", "hi", "hey", "thanks", "yes", "no"})
+_CAP = "[A-ZÀ-ÖØ-Þ]"
+_WORD = r"(?:[^\W\d_]|['-])"
+_PLAIN = r"(?:[^\W\d_]|-)"
+"""A capital letter (accented too); a letter, apostrophe or hyphen of a name; without '."""
 _PLACE_KEYS = ("location", "city", "place", "address", "destination", "origin", "country", "where")
 _PEOPLE_KEYS = ("participant", "people", "attendee", "person", "author", "member", "guest", "who")
 _TITLE_KEYS = ("name", "title", "event", "subject", "headline", "label")
@@ -54,6 +58,42 @@ def keywords(text: str, limit: int = 8) -> list[str]:
     return seen[:limit]
 
 
+def _opens_sentence(prompt: str, start: int) -> bool:
+    before = prompt[:start]
+    stripped = before.rstrip()
+    return not stripped or stripped[-1] in ".!?:;\"'(" or "\n" in before[len(stripped) :]
+
+
+def _proper_nouns(prompt: str) -> tuple[list[str], list[str]]:
+    """(proper nouns in order, those that are a lone capitalised word opening a sentence).
+
+    A run of capitalised words is split at words that cannot be names (stop words such as
+    "What's" or "Where", greetings, weekdays, months), so "Where's Berlin" gives "Berlin".
+    """
+    proper: list[str] = []
+    initial: list[str] = []
+    for m in re.finditer(rf"\b{_CAP}{_WORD}+(?:\s+{_CAP}{_WORD}+)*", prompt):
+        groups: list[list[str]] = [[]]
+        first_group_at_start = True
+        for i, part in enumerate(m.group(0).split()):
+            low = part.lower().removesuffix("'s").removesuffix("'re").removesuffix("'ll")
+            if low in STOPWORDS or low in _NOT_NAMES or low in _WEEKDAYS or low in _MONTHS:
+                if i == 0:
+                    first_group_at_start = False
+                groups.append([])
+            else:
+                groups[-1].append(part)
+        opens = _opens_sentence(prompt, m.start())
+        for g_index, group in enumerate(groups):
+            name = " ".join(group).removesuffix("'s")
+            if not name or name in proper:
+                continue
+            proper.append(name)
+            if opens and g_index == 0 and first_group_at_start and len(group) == 1:
+                initial.append(name)
+    return proper, initial
+
+
 @dataclass
 class Hints:
     """What a prompt offers; built with :meth:`from_prompt`."""
@@ -67,6 +107,9 @@ class Hints:
     emails: list[str] = field(default_factory=list)
     urls: list[str] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)
+    initial: list[str] = field(default_factory=list)
+    """Proper nouns that are one capitalised word opening a sentence ("Weather in Paris"):
+    maybe a name, maybe just a capitalised common word, so they come last as places."""
 
     @classmethod
     def from_prompt(cls, prompt: str) -> Hints:
@@ -77,15 +120,19 @@ class Hints:
         dates = re.findall(r"\b\d{4}-\d{2}-\d{2}\b", prompt)
         numbers = [float(n) for n in re.findall(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.]\d)", prompt)]
         weekdays = [w.capitalize() for w in words(prompt) if w in _WEEKDAYS]
-        proper: list[str] = []
-        for phrase in re.findall(r"\b[A-Z][a-zA-Z'-]+(?:\s+[A-Z][a-zA-Z'-]+)*", prompt):
-            parts = [p for p in phrase.split() if p.lower() not in STOPWORDS]
-            parts = [p for p in parts if p.lower() not in _NOT_NAMES]
-            parts = [p for p in parts if p.lower() not in _WEEKDAYS and p.lower() not in _MONTHS]
-            name = " ".join(parts).removesuffix("'s")
-            if name and name not in proper:
-                proper.append(name)
-        return cls(prompt, quoted, proper, numbers, weekdays, dates, emails, urls, keywords(prompt))
+        proper, initial = _proper_nouns(prompt)
+        return cls(
+            prompt,
+            quoted,
+            proper,
+            numbers,
+            weekdays,
+            dates,
+            emails,
+            urls,
+            keywords(prompt),
+            initial,
+        )
 
     # ------------------------------------------------------------ strings
     def phrase(self) -> str:
@@ -105,8 +152,10 @@ class Hints:
     def string_for(self, key: str, index: int = 0) -> str | None:
         """The string a property named ``key`` plausibly wants, or None if the prompt has none."""
         k = key.lower()
-        pairs = re.findall(r"\b[A-Z][a-zA-Z-]+(?: [A-Z][a-zA-Z-]+)*, [A-Z][a-zA-Z-]+", self.prompt)
-        places = pairs + [p for p in self.proper if p not in self.people_like()]
+        pairs = re.findall(rf"\b{_CAP}{_PLAIN}+(?: {_CAP}{_PLAIN}+)*, {_CAP}{_PLAIN}+", self.prompt)
+        people = self.people_like()
+        named = [p for p in self.proper if p not in self.initial] + self.initial
+        places = pairs + [p for p in named if p not in people]
         if any(s in k for s in _PLACE_KEYS):
             pool = places or self.proper
             return pool[index % len(pool)] if pool else None
@@ -118,7 +167,7 @@ class Hints:
             pool = self.dates or self.weekdays
             return pool[index % len(pool)] if pool else None
         if any(s in k for s in _PEOPLE_KEYS):
-            pool = self.proper
+            pool = people + [p for p in self.proper if p not in people]
             return pool[index % len(pool)] if pool else None
         if any(s in k for s in _TITLE_KEYS):
             return self.phrase()

@@ -73,7 +73,7 @@ def search_files(files: list[EngineFile], query: str, limit: int = 10) -> list[d
                 "filename": f.filename,
                 "score": score,
                 "text": chunk,
-                "attributes": {},
+                "attributes": dict(f.attributes),
             }
             hits.append((-score, f.filename, hit))
     hits.sort(key=lambda h: (h[0], h[1]))

@@ -42,6 +42,8 @@ class EngineFile:
     id: str
     filename: str
     content: bytes
+    attributes: dict[str, Any] = field(default_factory=dict)
+    """The vector store file's attributes (shown in file_search results)."""
 
     @property
     def text(self) -> str:

@@ -25,6 +25,62 @@ def _fail(message: str, param: str) -> None:
     raise EngineRequestError(message, param)
 
 
+_JSON_TYPES = frozenset({"object", "array", "string", "number", "integer", "boolean", "null"})
+
+
+def schema_problem(schema: Any, at: str) -> str | None:
+    """The first structural problem of a JSON Schema (``None`` when it looks valid)."""
+    if isinstance(schema, bool):
+        return None
+    if not isinstance(schema, dict):
+        return f"{at} must be a schema object, got {type(schema).__name__}."
+    kind = schema.get("type")
+    kinds = kind if isinstance(kind, list) else [kind] if kind is not None else []
+    for k in kinds:
+        if k not in _JSON_TYPES:
+            return f"{at}.type {k!r} is not a JSON Schema type ({', '.join(sorted(_JSON_TYPES))})."
+    props = schema.get("properties")
+    if props is not None:
+        if not isinstance(props, dict):
+            return f"{at}.properties must be an object."
+        for key, sub in props.items():
+            problem = schema_problem(sub, f"{at}.properties.{key}")
+            if problem:
+                return problem
+    required = schema.get("required")
+    if required is not None and (
+        not isinstance(required, list) or not all(isinstance(r, str) for r in required)
+    ):
+        return f"{at}.required must be a list of property names."
+    if "items" in schema:
+        items = schema["items"]
+        for j, sub in enumerate(items if isinstance(items, list) else [items]):
+            problem = schema_problem(
+                sub, f"{at}.items" if not isinstance(items, list) else f"{at}.items[{j}]"
+            )
+            if problem:
+                return problem
+    for key in ("anyOf", "oneOf", "allOf"):
+        subs = schema.get(key)
+        if subs is not None:
+            if not isinstance(subs, list):
+                return f"{at}.{key} must be a list of schemas."
+            for j, sub in enumerate(subs):
+                problem = schema_problem(sub, f"{at}.{key}[{j}]")
+                if problem:
+                    return problem
+    for key in ("$defs", "definitions"):
+        defs = schema.get(key)
+        if isinstance(defs, dict):
+            for name, sub in defs.items():
+                problem = schema_problem(sub, f"{at}.{key}.{name}")
+                if problem:
+                    return problem
+    if "enum" in schema and not isinstance(schema["enum"], list):
+        return f"{at}.enum must be a list."
+    return None
+
+
 def _check_tool(tool: Any, i: int) -> None:
     where = f"tools[{i}]"
     if not isinstance(tool, dict) or not isinstance(tool.get("type"), str):
@@ -41,6 +97,10 @@ def _check_tool(tool: Any, i: int) -> None:
         params = tool.get("parameters")
         if kind == "function" and params is not None and not isinstance(params, dict):
             _fail(f"{where}.parameters must be a JSON schema object.", f"{where}.parameters")
+        elif kind == "function" and params is not None:
+            problem = schema_problem(params, "parameters")
+            if problem is not None:
+                _fail(f"Invalid schema for function {name!r}: {problem}", f"{where}.parameters")
     elif kind == "file_search":
         ids = tool.get("vector_store_ids")
         if not isinstance(ids, list) or not all(isinstance(v, str) for v in ids):
