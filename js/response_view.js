@@ -62,8 +62,9 @@ function render({ model, el }) {
   const banner = h("div", { class: "rv-error", role: "alert", hidden: true });
   const usage = h("span", { class: "rv-usage" });
   const cancel = h("button", { class: "rv-button rv-cancel", type: "button", text: "Cancel" });
+  const stopHint = h("span", { class: "rv-stop-hint" });
   const copy = h("button", { class: "rv-button rv-copy", type: "button", text: "Copy" });
-  const footer = h("div", { class: "rv-footer" }, usage, h("span", { class: "rv-spacer" }), cancel, copy);
+  const footer = h("div", { class: "rv-footer" }, usage, h("span", { class: "rv-spacer" }), stopHint, cancel, copy);
   root.append(header, body, banner, footer);
   el.replaceChildren(root);
 
@@ -160,7 +161,11 @@ function render({ model, el }) {
     banner.hidden = !err.message;
     banner.replaceChildren(err.message ? h("strong", { text: `Error${err.code ? ` (${err.code})` : ""}: ` }) : "", err.message || "");
     const terminal = ["completed", "failed", "cancelled", "incomplete"].includes(model.get("status"));
-    cancel.hidden = !!model.get("finished") || terminal;
+    const running = !model.get("finished") && !terminal;
+    cancel.hidden = !running || !model.get("cancellable");
+    const hint = model.get("stop_hint") || "";
+    stopHint.hidden = !running || !hint || !cancel.hidden;
+    stopHint.textContent = hint;
   }
 
   cancel.addEventListener("click", () => {

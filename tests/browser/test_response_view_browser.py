@@ -102,6 +102,8 @@ def _traits(view: ResponseView) -> dict[str, Any]:
         "error": view.error,
         "status": view.status,
         "finished": view.finished,
+        "cancellable": view.cancellable,
+        "stop_hint": view.stop_hint,
     }
 
 
@@ -175,8 +177,21 @@ def test_text_streams_in_reasoning_collapses_function_call_renders(page: Any) ->
     assert "Paris" in second and "world" in second
 
 
+def test_stop_hint_without_cancel(page: Any) -> None:
+    """A run with no Cancel callback (a foreground cell) shows how to stop it instead."""
+    view = ResponseView(autoflush=False, profile="local")
+    view.stop_hint = "Interrupt the kernel to stop"
+    for event in events_of(full_mix())[:10]:
+        view.apply(event)
+    page.evaluate("(s) => window.makeView(s)", _traits(view))
+    _settle(page)
+    assert not page.locator(".rv-cancel").first.is_visible()
+    assert page.locator(".rv-stop-hint").first.inner_text() == "Interrupt the kernel to stop"
+
+
 def test_sync_reset_and_cancel(page: Any) -> None:
     view = ResponseView(autoflush=False, profile="local")
+    view.on_cancel(lambda: None)  # the Cancel button shows only when something listens
     sent = _record(view)
     for event in events_of(full_mix())[:60]:
         view.apply(event)

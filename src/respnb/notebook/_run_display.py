@@ -138,6 +138,9 @@ class RunDisplay:
 
     def _make(self) -> Any:
         view = self._factory()
+        if not self.threaded and hasattr(view, "stop_hint"):
+            # a foreground cell keeps the kernel busy: widget clicks wait until it ends
+            view.stop_hint = "Interrupt the kernel (■) to stop; the partial answer is kept."
         for callback in self._cancel:
             view.on_cancel(callback)
         self.views.append(view)

@@ -73,6 +73,8 @@ class ResponseView(anywidget.AnyWidget):
     error = traitlets.Dict().tag(sync=True)  # {} when there is none
     status = traitlets.Unicode(allow_none=True, default_value=None).tag(sync=True)
     finished = traitlets.Bool(False).tag(sync=True)
+    cancellable = traitlets.Bool(False).tag(sync=True)  # a Cancel callback is registered
+    stop_hint = traitlets.Unicode("").tag(sync=True)  # how to stop a run that has no Cancel
 
     def __init__(
         self,
@@ -157,6 +159,7 @@ class ResponseView(anywidget.AnyWidget):
     def on_cancel(self, callback: Callable[[], Any]) -> None:
         """Call ``callback()`` when the user presses Cancel in the view."""
         self._cancel_callbacks.append(callback)
+        self.cancellable = True
 
     def display(self) -> ResponseView:
         """Display the view in the current output, keeping a handle so that :meth:`finish`

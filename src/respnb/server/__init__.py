@@ -5,8 +5,9 @@ Modules: :mod:`.app` (the ASGI app and its gate: request ids, auth, faults),
 create, chain, replay, cancel), :mod:`.runs` (one engine run: sequence numbers, lifecycle,
 pacing), :mod:`.store` (SQLite with group commit), :mod:`.conversations`, :mod:`.files`,
 :mod:`.vector_stores` (and its routes :mod:`.api_vector_stores`), :mod:`.webhooks` (signed events
-to a loopback receiver when a background response ends), :mod:`.dialects`, :mod:`.faults`, :mod:`.validation`, :mod:`.sse`, :mod:`.launch` (thread or
-subprocess) and :mod:`.engine` (what the demo model says).
+to a loopback receiver when a background response ends), :mod:`.dialects`, :mod:`.faults`,
+:mod:`.validation`, :mod:`.sse`, :mod:`.launch` (thread or subprocess) and :mod:`.engine` (what
+the demo model says).
 
 Decisions where the protocol leaves room:
 
