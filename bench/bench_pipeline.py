@@ -39,7 +39,9 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
+from _common import machine_info  # noqa: E402
 from tests.core.streams import chunked, reasoning_tool_mix, text_stream  # noqa: E402
 
 import respnb  # noqa: E402
@@ -232,8 +234,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         return {}
 
     results: dict[str, Any] = {
+        "machine": machine_info(),
         "python": platform.python_version(),
-        "machine": platform.machine(),
         "cpus": os.cpu_count(),
         "load_avg_1m_at_start": round(os.getloadavg()[0], 2),
         "chunk_bytes": CHUNK,

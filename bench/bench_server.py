@@ -35,6 +35,10 @@ from typing import Any
 
 import httpx
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import machine_info
+
 OUT = Path(__file__).resolve().parent / "out" / "server.json"
 
 
@@ -170,7 +174,28 @@ async def bench_background(h: httpx.AsyncClient, n: int, db: Path, pace: float) 
     }
 
 
+def _client_child(
+    client: str, phase: str, base: str, n: int, concurrency: int, pace: float
+) -> dict[str, Any]:
+    """One client x phase of ``server_clients.py`` in a fresh interpreter, against ``base``."""
+    cmd = [sys.executable, str(Path(__file__).with_name("server_clients.py")), client, phase]
+    cmd += ["--base-url", base, "--n", str(n), "--concurrency", str(concurrency)]
+    cmd += ["--pace", str(pace)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{client} {phase} failed:\n{proc.stderr[-3000:]}")
+    return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
+
+
+def _ratios(
+    mine: dict[str, Any], theirs: dict[str, Any], keys: tuple[str, ...]
+) -> dict[str, float]:
+    """respnb / openai-python for each figure present in both (and non-zero)."""
+    return {k: mine[k] / theirs[k] for k in keys if theirs.get(k) and k in mine}
+
+
 async def main_async(args: argparse.Namespace) -> dict[str, Any]:
+    clients: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.sqlite3"
         proc, base = _start_server(db, args.pace)
@@ -179,21 +204,55 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
             async with httpx.AsyncClient(base_url=base, limits=limits, timeout=120) as h:
                 plain = await bench_plain(h, args.plain, args.concurrency)
                 stream = await bench_stream(h, args.stream, args.concurrency)
+                if not args.no_clients:
+                    clients = await asyncio.to_thread(_compare_clients, args, base)
                 background = await bench_background(h, args.background, db, args.bg_pace)
         finally:
             proc.terminate()
             proc.wait(10)
     return {
+        "machine": machine_info(),
         "plain": plain,
         "stream": stream,
         "background": background,
+        "clients": clients,
         "config": {
             "concurrency": args.concurrency,
             "pace": args.pace,
+            "bg_pace": args.bg_pace,
+            "track": args.track,
             "cpus": os.cpu_count(),
             "python": sys.version.split()[0],
         },
     }
+
+
+def _compare_clients(args: argparse.Namespace, base: str) -> dict[str, Any]:
+    """respnb.AsyncClient vs openai.AsyncOpenAI, same server, same sizes and concurrency."""
+    c, pace = args.concurrency, args.bg_pace
+    out: dict[str, Any] = {}
+    for phase, n in (("plain", args.plain), ("stream", args.stream)):
+        mine = _client_child("respnb", phase, base, n, c, pace)
+        theirs = _client_child("openai", phase, base, n, c, pace)
+        keys = ("per_second", "cpu_ms_per_item", "events_per_second", "cpu_us_per_event")
+        keys += ("ttfd_p50_ms", "p50_ms")
+        out[phase] = {"respnb": mine, "openai": theirs, "ratio": _ratios(mine, theirs, keys)}
+    if args.track:
+        wait = _client_child("respnb", "wait", base, args.track, c, pace)
+        resume = _client_child("respnb", "resume", base, args.track, c, pace)
+        refresher = _client_child("respnb", "refresher", base, args.track, c, pace)
+        theirs = _client_child("openai", "wait", base, args.track, c, pace)
+        keys = ("http_requests", "cpu_s", "wall_s")
+        out["tracking"] = {
+            "respnb_wait": wait,
+            "respnb_resume": resume,
+            "respnb_refresher": refresher,
+            "openai_poll": theirs,
+            "ratio_wait": _ratios(wait, theirs, keys),
+            "ratio_resume": _ratios(resume, theirs, keys),
+            "ratio_refresher": _ratios(refresher, theirs, keys),
+        }
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -203,9 +262,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--background",
         type=int,
-        default=1000,
-        help="concurrent background responses (default 1000)",
+        default=200,
+        help="concurrent background responses on the server (default 200; --full: 1000)",
     )
+    p.add_argument(
+        "--track",
+        type=int,
+        default=200,
+        help="background responses tracked by each client (default 200; --full: 1000; 0: skip)",
+    )
+    p.add_argument("--full", action="store_true", help="--background 1000 --track 1000")
     p.add_argument(
         "--bg-pace",
         type=float,
@@ -214,10 +280,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--concurrency", type=int, default=16, help="client concurrency (16)")
     p.add_argument("--pace", type=float, default=None, help="server --pace (default max)")
+    p.add_argument("--no-clients", action="store_true", help="skip respnb vs openai clients")
     args = p.parse_args(argv)
+    if args.full:
+        args.background = args.track = 1000
     result = asyncio.run(main_async(args))
     pl, st, bg = result["plain"], result["stream"], result["background"]
-    print(f"{'benchmark':<28}{'value':>14}")
+    print(f"{'server (raw httpx client)':<28}{'value':>14}")
     print("-" * 42)
     print(f"{'plain requests/s':<28}{pl['per_second']:>14.1f}")
     print(f"{'plain p50 / p95 ms':<28}{pl['p50_ms']:>7.1f}/{pl['p95_ms']:<6.1f}")
@@ -229,10 +298,40 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'peak live runs':<28}{bg['peak_live_runs']:>14}")
     print(f"{'runs with gapless events':<28}{bg['runs_with_gapless_events']:>14}")
     print(f"{'seconds until all done':<28}{bg['seconds_until_all_done']:>14.2f}")
+    _print_clients(result["clients"])
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(result, indent=2) + "\n")
     print(f"\nwritten to {OUT}")
-    return 0 if bg["lost"] == 0 and bg["runs_with_gapless_events"] == bg["responses"] else 1
+    lost = sum(t.get("lost", 0) for t in result["clients"].get("tracking", {}).values())
+    ok = bg["lost"] == 0 and bg["runs_with_gapless_events"] == bg["responses"] and not lost
+    return 0 if ok else 1
+
+
+def _print_clients(clients: dict[str, Any]) -> None:
+    if not clients:
+        return
+    print(f"\n{'client side':<34}{'respnb':>12}{'openai':>12}{'ratio':>8}")
+    print("-" * 66)
+    rows = [
+        ("plain", "per_second", "requests/s"),
+        ("plain", "cpu_ms_per_item", "client CPU ms/request"),
+        ("stream", "events_per_second", "stream events/s"),
+        ("stream", "cpu_us_per_event", "client CPU µs/event"),
+        ("stream", "ttfd_p50_ms", "time to first delta p50 ms"),
+    ]
+    for phase, key, label in rows:
+        entry = clients[phase]
+        mine, theirs = entry["respnb"][key], entry["openai"][key]
+        print(f"{label:<34}{mine:>12.1f}{theirs:>12.1f}{entry['ratio'].get(key, 0):>7.2f}x")
+    tracking = clients.get("tracking")
+    if tracking:
+        theirs = tracking["openai_poll"]
+        for mode in ("wait", "resume", "refresher"):
+            mine = tracking[f"respnb_{mode}"]
+            for key in ("http_requests", "cpu_s", "wall_s"):
+                label = f"{mine['n']} background, {mode}: {key}"
+                ratio = tracking[f"ratio_{mode}"].get(key, 0)
+                print(f"{label:<34}{mine[key]:>12.1f}{theirs[key]:>12.1f}{ratio:>7.2f}x")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,13 @@
    the rows changed since; best of 3; target at most 1 s for 100k rows), and the same table
    after ten tasks changed (only changed rows are read).
 3. ``board``: bytes of the one message the TaskBoard sends per task change (mean and max
-   over 200 changes), against the size of a full sync of the history.
+   over 200 changes), against re-sending the whole table on each change: a full sync of the
+   history, and what a notebook user re-displays (``update_display(df)``: the DataFrame's
+   mimebundle, which pandas truncates to ``display.max_rows``).
+4. ``openai``: the openai-python way to a DataFrame of past responses (it keeps no history):
+   ``pd.DataFrame([r.model_dump() for r in responses])`` over ``--openai-rows`` (10k) validated
+   ``openai.types.responses.Response`` objects; 100k is extrapolated linearly (measuring it
+   takes minutes and ~GBs), and said so in the JSON.
 
 Run: ``python bench/bench_tasks.py [--tasks 1000] [--rows 100000] [--pace 100]``. Writes
 ``bench/out/tasks.json``.
@@ -31,6 +37,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import machine_info
+from tasks_openai import bench_openai_frame, pandas_display_bytes
 
 OUT = Path(__file__).resolve().parent / "out" / "tasks.json"
 
@@ -71,7 +82,14 @@ def _start_server(tmp: Path) -> tuple[subprocess.Popen[bytes], str]:
     raise RuntimeError("the local server did not start")
 
 
-async def bench_tracking(n: int, pace: str, tmp: Path, base_url: str) -> dict[str, Any]:
+async def bench_tracking(
+    n: int,
+    pace: str,
+    tmp: Path,
+    base_url: str,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> dict[str, Any]:
+    """``n`` background responses created here and followed by one Refresher to the end."""
     from respnb._client import AsyncClient
     from respnb.tasks import Refresher, TaskRegistry
 
@@ -85,7 +103,7 @@ async def bench_tracking(n: int, pace: str, tmp: Path, base_url: str) -> dict[st
         poll_max=5.0,
     )
     limits = httpx.Limits(max_connections=64)
-    async with httpx.AsyncClient(timeout=60, limits=limits) as http:
+    async with httpx.AsyncClient(timeout=60, limits=limits, transport=transport) as http:
         client = AsyncClient("local", base_url=base_url, http_client=http)
         ref.use_client(client)
         ref.listen()
@@ -259,6 +277,8 @@ def main() -> None:
     ap.add_argument("--tasks", type=int, default=1000)
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--pace", default="100", help="tokens/s of each task (metadata.respnb_pace)")
+    ap.add_argument("--openai-rows", type=int, default=10_000, help="openai-python frame rows")
+    ap.add_argument("--board-rows", type=int, default=10_000, help="history rows on the board")
     ap.add_argument("--skip-tracking", action="store_true", help="only history and board")
     args = ap.parse_args()
     random.seed(7)
@@ -274,11 +294,26 @@ def main() -> None:
                 proc.terminate()
                 proc.wait(10)
         history = bench_history(args.rows, tmp)
-        board = bench_board(tmp, 10_000)
+        board = bench_board(tmp, args.board_rows)
+        board["pandas_update_display_bytes"] = pandas_display_bytes(
+            tmp / "board.sqlite3", args.board_rows
+        )
+        board["ratio_change_vs_full_sync"] = (
+            board["bytes_per_change_mean"] / board["full_sync_bytes"]
+        )
+        board["ratio_change_vs_pandas_display"] = (
+            board["bytes_per_change_mean"] / board["pandas_update_display_bytes"]
+        )
+        openai_frame = bench_openai_frame(args.openai_rows, args.rows, _synthetic)
+    per_row = history["frame_seconds_best"] / history["rows"]
     result = {
+        "machine": machine_info(),
         "tracking": tracking,
         "history": history,
         "board": board,
+        "openai_frame": openai_frame,
+        "ratio_frame_per_row_vs_openai": per_row
+        / (openai_frame["frame_seconds_best"] / args.openai_rows),
         "python": sys.version.split()[0],
         "cpus": os.cpu_count(),
     }
@@ -286,7 +321,7 @@ def main() -> None:
     OUT.write_text(json.dumps(result, indent=2))
     print(f"{'measure':44} {'value':>14}")
     print("-" * 59)
-    t, h, b = tracking, history, board
+    t, h, b, o = tracking, history, board, openai_frame
     lines: list[tuple[str, Any]] = []
     if t:
         lines += [
@@ -306,6 +341,10 @@ def main() -> None:
         ("board bytes per task change (mean)", b["bytes_per_change_mean"]),
         ("board bytes per task change (max)", b["bytes_per_change_max"]),
         (f"board full sync of {b['history_rows']:,} rows, bytes", b["full_sync_bytes"]),
+        ("pandas update_display(df) bytes", b["pandas_update_display_bytes"]),
+        (f"openai model_dump -> DataFrame ({o['rows']:,}), s", o["frame_seconds_best"]),
+        (f"  extrapolated to {o['extrapolated_rows']:,} rows, s", o["extrapolated_seconds"]),
+        ("respnb / openai per row", f"{result['ratio_frame_per_row_vs_openai']:.4f}"),
     ]
     for k, v in lines:
         print(f"{k:44} {v!s:>14}")

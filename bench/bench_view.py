@@ -8,7 +8,11 @@ Reported:
 * messages sent and messages per second, at full speed (real clock) and at paced token rates
   on a simulated clock (50, 200, 1000 tokens/s), where the 30 messages/s budget matters;
 * bytes sent (every comm message: custom patch messages and trait updates) against the final
-  rendered size (the JSON of every block) and against the answer's text.
+  rendered size (the JSON of every block) and against the answer's text;
+* the same figures for what an openai-python user writes in a notebook: accumulate the text
+  and ``update_display(Markdown(text), display_id=...)`` on every delta. No front end: the
+  mimebundle is built by IPython's own ``DisplayFormatter`` (what ``update_display`` calls) and
+  the bytes counted are the JSON of the ``update_display_data`` content each delta would send.
 
 Run: ``python bench/bench_view.py [--tokens 20000] [--repeat 5]``. Writes ``bench/out/view.json``.
 """
@@ -27,7 +31,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
+from _common import machine_info  # noqa: E402
 from tests.core.streams import text_stream  # noqa: E402
 
 from respnb.notebook.view import ResponseView  # noqa: E402
@@ -92,6 +98,36 @@ def run_full_speed(events: list[StreamEvent], tokens: int) -> dict[str, Any]:
     }
 
 
+def run_naive_update_display(events: list[StreamEvent], tokens: int) -> dict[str, Any]:
+    """openai-python in a notebook: ``update_display(Markdown(text))`` on every text delta."""
+    from IPython.core.formatters import DisplayFormatter
+    from IPython.display import Markdown
+
+    formatter = DisplayFormatter()
+    display_id = "5f0c3c1a9e2b4d7a8c6e1f3b2a4d6c8e"
+    messages = sent = 0
+    text = ""
+    gc.collect()
+    wall0, cpu0 = time.perf_counter(), time.process_time()
+    for event in events:
+        if event.type == "response.output_text.delta":
+            text += event.delta  # type: ignore[attr-defined]
+            data, metadata = formatter.format(Markdown(text))
+            content = {"data": data, "metadata": metadata, "transient": {"display_id": display_id}}
+            sent += len(_compact(content).encode())
+            messages += 1
+    cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+    final = len(_compact(formatter.format(Markdown(text))[0]).encode())
+    return {
+        "cpu_us_per_token": cpu / tokens * 1e6,
+        "wall_s": wall,
+        "messages": messages,
+        "bytes_sent": sent,
+        "final_rendered_bytes": final,
+        "bytes_vs_final": sent / final,
+    }
+
+
 def run_paced(events: list[StreamEvent], rate: float) -> dict[str, Any]:
     clock = SimClock()
     view = ResponseView(autoflush=False, clock=clock)
@@ -126,15 +162,23 @@ def main() -> None:
     runs = [run_full_speed(events, args.tokens) for _ in range(args.repeat)]
     best = min(runs, key=lambda r: r["cpu_us_per_token"])
     paced = [run_paced(events, rate) for rate in (50, 200, 1000)]
+    naive_runs = [run_naive_update_display(events, args.tokens) for _ in range(min(args.repeat, 3))]
+    naive = min(naive_runs, key=lambda r: r["cpu_us_per_token"])
     result = {
+        "machine": machine_info(),
         "tokens": args.tokens,
         "events": len(events),
         "python": platform.python_version(),
-        "machine": platform.machine(),
         "parse_cpu_us_per_event": parse_cpu / len(events) * 1e6,
         "full_speed_best": best,
         "full_speed_cpu_us_per_token_all": [round(r["cpu_us_per_token"], 3) for r in runs],
         "paced": paced,
+        "openai_naive_update_display": naive,
+        "ratio_vs_openai_naive": {
+            "cpu_us_per_token": best["cpu_us_per_token"] / naive["cpu_us_per_token"],
+            "bytes_sent": best["bytes_sent"] / naive["bytes_sent"],
+            "messages": best["messages"] / naive["messages"],
+        },
         "target_cpu_us_per_token": 20.0,
         "meets_target": best["cpu_us_per_token"] <= 20.0,
     }
@@ -156,6 +200,11 @@ def main() -> None:
             f"paced {p['tokens_per_s']:>5} tok/s: {p['messages_per_s']:.1f} messages/s, "
             f"{p['bytes_vs_final']:.2f}x bytes vs final"
         )
+    print(
+        f"openai-python naive update_display per delta: {naive['cpu_us_per_token']:.1f} µs/token,"
+        f" {naive['messages']} messages, {naive['bytes_sent'] / 2**20:.1f} MiB sent "
+        f"({naive['bytes_vs_final']:.0f}x the final size)"
+    )
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
     (out / "view.json").write_text(json.dumps(result, indent=2) + "\n")

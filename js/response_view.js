@@ -7,7 +7,14 @@ import { h, link, rebuild } from "./rv_dom.js";
 import { renderBlock } from "./rv_items.js";
 import { Store } from "./rv_store.js";
 
-const STORES = new WeakMap();
+// Keyed by the model's `uid` trait: a widget framework may hand each view (and initialize) its
+// own wrapper object around the same model, so the wrapper itself is no key.
+const STORES = new Map();
+const WRAPPED = new WeakMap();
+
+function keyOf(model) {
+  return model.get("uid") || (WRAPPED.get(model) ?? WRAPPED.set(model, uuid()).get(model));
+}
 
 function uuid() {
   return globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random()}`;
@@ -15,10 +22,11 @@ function uuid() {
 
 /** The per-model document: created once, fed by custom messages, shared by every view. */
 function storeFor(model) {
-  let store = STORES.get(model);
+  const key = keyOf(model);
+  let store = STORES.get(key);
   if (store) return store;
   store = new Store();
-  STORES.set(model, store);
+  STORES.set(key, store);
   model.on("msg:custom", (msg) => {
     if (!msg || typeof msg !== "object") return;
     if (msg.kind === "patches") {
@@ -137,7 +145,7 @@ function render({ model, el }) {
     const end = typeof hd.completed_at === "number" ? hd.completed_at
       : finished ? null : Date.now() / 1000;
     const elapsed = end === null ? "" : formatElapsed(end - created);
-    header.replaceChildren(
+    header.replaceChildren(...[
       h("span", { class: "rv-model", text: hd.model || "response" }),
       hd.profile ? h("span", { class: "rv-chip rv-profile", text: hd.profile }) : null,
       h("span", { class: `rv-chip rv-status rv-status-${String(status).replace(/[^a-z_]/gi, "")}`,
@@ -149,7 +157,7 @@ function render({ model, el }) {
       hd.task_url ? link(hd.task_url, "task") : null,
       hd.share_url ? link(hd.share_url, "share") : null,
       hd.id ? h("code", { class: "rv-id", title: "response id", text: hd.id }) : null,
-    );
+    ].filter((node) => node !== null));
   }
 
   function drawFooter() {

@@ -4,6 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export PATH="$PWD/.venv/bin:$PATH"
+export RESPNB_LOCAL_PACE="${RESPNB_LOCAL_PACE:-0}"  # notebooks: the on-demand local server at full speed
 echo "== ruff"
 ruff check src tests bench
 ruff format --check src tests bench

@@ -19,9 +19,12 @@ _SECRET_ENV = (
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def _isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     home = tmp_path_factory.mktemp("respnb_home")
     monkeypatch.setenv("RESPNB_HOME", str(home))
+    monkeypatch.setenv("RESPNB_LOCAL_PACE", "0")  # on-demand local servers at full speed
     for name in _SECRET_ENV:
         monkeypatch.delenv(name, raising=False)
     return home
@@ -34,3 +37,14 @@ def local_server(tmp_path: Path) -> Iterator[object]:
 
     with serve_in_thread(db_path=tmp_path / "server.sqlite3", faults=True, pace=5000) as srv:
         yield srv
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Stop the on-demand local servers this test process started (they would idle-exit later)."""
+    try:
+        from respnb.server.launch import LAUNCHED
+    except ImportError:
+        return
+    for proc in LAUNCHED:
+        if proc.poll() is None:
+            proc.terminate()

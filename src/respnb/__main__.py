@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 __all__ = ["SUBCOMMANDS", "build_parser", "main"]
 
@@ -41,6 +41,15 @@ def _serve(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"respnb serve: {exc}", file=sys.stderr, flush=True)
         return 2
+    if args.idle_timeout:
+        from respnb.server.idle import IdleExit
+
+        service = cast(Any, app).app.state.service  # the Starlette app inside create_app's gate
+        watcher = IdleExit(
+            app, args.idle_timeout, busy=lambda: any(not r.done for r in service.runs.values())
+        )
+        watcher.start()
+        app = watcher
     auth = "required" if config.api_key else "not required"
     print(
         f"respnb serve: http://{args.host}:{args.port}/v1  dialect={config.dialect}  "
@@ -101,6 +110,14 @@ def _add_serve(sub: Any) -> None:
         help="whsec_<base64> signing secret of the webhooks (default: $RESPNB_WEBHOOK_SECRET)",
     )
     p.add_argument("--log-level", default="warning", help="uvicorn log level")
+    p.add_argument(
+        "--idle-timeout",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="exit after this long with no request and no live run (0: never; the local "
+        "profile's on-demand server uses 1800)",
+    )
     p.set_defaults(func=_serve)
 
 

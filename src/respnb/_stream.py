@@ -114,6 +114,11 @@ class AsyncResponseStream:
         return cur if self._after is None else max(cur, self._after)
 
     @property
+    def resumed_after(self) -> int | None:
+        """The ``after`` this stream was opened with (``None`` for a new stream)."""
+        return self._after
+
+    @property
     def response_id(self) -> str | None:
         """The response's id, once known."""
         return self._acc.response_id or self._known_id

@@ -181,6 +181,8 @@ class ResponseStream:
     def __init__(self, stream: AsyncResponseStream, loop: LoopThread) -> None:
         self._stream = stream
         self._loop = loop
+        self._yielded: int | None = None  # sequence_number of the last event handed out
+        self._iterated = False
 
     @property
     def async_stream(self) -> AsyncResponseStream:
@@ -188,7 +190,17 @@ class ResponseStream:
 
     @property
     def cursor(self) -> int | None:
-        return self._stream.cursor
+        """The last ``sequence_number`` this iterator has handed out (resume after it).
+
+        The stream reads ahead of the ``for`` loop, so this is not the async stream's cursor
+        while iterating: after a ``break``, ``resume(id, after=stream.cursor)`` continues
+        exactly after the last event the caller saw.
+        """
+        if self._yielded is not None:
+            return self._yielded
+        if not self._iterated:
+            return self._stream.cursor
+        return self._stream.resumed_after
 
     @property
     def response_id(self) -> str | None:
@@ -222,7 +234,11 @@ class ResponseStream:
 
     def __iter__(self) -> Iterator[StreamEvent]:
         try:
-            yield from self._loop.pump(self._stream)
+            self._iterated = True
+            for event in self._loop.pump(self._stream):
+                if event.sequence_number is not None:
+                    self._yielded = event.sequence_number
+                yield event
         except KeyboardInterrupt:
             self.close()
             raise

@@ -103,6 +103,7 @@ def _traits(view: ResponseView) -> dict[str, Any]:
         "status": view.status,
         "finished": view.finished,
         "cancellable": view.cancellable,
+        "uid": view.uid,
         "stop_hint": view.stop_hint,
     }
 

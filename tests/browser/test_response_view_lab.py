@@ -9,13 +9,8 @@ the static fallback from the file.
 from __future__ import annotations
 
 import json
-import os
 import re
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,19 +21,9 @@ from respnb.notebook.view import STATIC_DIR
 from tests.core.streams import StreamBuilder, words
 from tests.view.xss_corpus import PAYLOADS
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+from .jupyter import ARGS, CHROMIUM, LOOPBACK_ONLY, TOKEN, jupyter_server
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-TOKEN = "respnb-test-token"
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is missing")
 pytest.importorskip("jupyterlab", reason="jupyterlab is not installed")
@@ -69,24 +54,6 @@ RESPOND_CELLS = [
 ]
 
 
-def _stop_local_server(record: Path) -> None:
-    """Stop the local respnb server the notebook's kernel started on demand (by its pid)."""
-    if not record.exists():
-        return
-    pid = json.loads(record.read_text()).get("pid")
-    if isinstance(pid, int):
-        try:
-            os.kill(pid, 15)
-        except OSError:
-            pass
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _events() -> list[dict[str, Any]]:
     b = StreamBuilder("resp_lab_000001", model="respnb-demo").created()
     b.reasoning([["Checking ", "the ", "weather."]])
@@ -110,67 +77,8 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     nb2.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
     nbformat.write(nb2, root / "respond.ipynb")
     (root / "events.json").write_text(json.dumps(_events()))
-    settings = root / ".settings"
-    for name, value in {
-        "apputils-extension/themes": {"theme": "JupyterLab Dark"},
-        "apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
-    }.items():
-        path = settings / f"@jupyterlab/{name}.jupyterlab-settings"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(value))
-    env = {
-        **os.environ,
-        "JUPYTER_CONFIG_DIR": str(root / ".config"),
-        "JUPYTER_RUNTIME_DIR": str(root / ".runtime"),
-        "IPYTHONDIR": str(root / ".ipython"),
-        "JUPYTERLAB_SETTINGS_DIR": str(settings),
-        "JUPYTERLAB_WORKSPACES_DIR": str(root / ".workspaces"),
-        "RESPNB_HOME": str(root / ".respnb"),
-    }
-    port = _free_port()
-    log = (root / "lab.log").open("w")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "jupyterlab",
-            "--no-browser",
-            f"--ServerApp.port={port}",
-            "--ServerApp.ip=127.0.0.1",
-            f"--IdentityProvider.token={TOKEN}",
-            f"--ServerApp.root_dir={root}",
-            "--ServerApp.port_retries=0",
-            "--LabApp.news_url=None",
-            "--ServerApp.log_level=WARN",
-            *(["--allow-root"] if os.geteuid() == 0 else []),
-        ],
-        cwd=root,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(240):
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=1)
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    pytest.fail("jupyter lab exited: " + (root / "lab.log").read_text()[-2000:])
-                time.sleep(0.25)
-        else:
-            pytest.fail("jupyter lab did not start: " + (root / "lab.log").read_text()[-2000:])
+    with jupyter_server(root, theme="JupyterLab Dark") as base:
         yield base, root
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
-        _stop_local_server(root / ".respnb" / "server.json")
 
 
 def _luminance(rgb: str) -> float:
@@ -203,7 +111,7 @@ def test_streaming_view_in_jupyterlab(lab: tuple[str, Path]) -> None:
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        context.route(re.compile(r"^(?!http://127\.0\.0\.1:).*"), lambda route: route.abort())
+        context.route(re.compile(LOOPBACK_ONLY), lambda route: route.abort())
         context.add_init_script(SAMPLER)
         page = context.new_page()
         try:
@@ -300,7 +208,7 @@ def test_respond_magic_against_the_local_server(lab: tuple[str, Path]) -> None:
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        context.route(re.compile(r"^(?!http://127\.0\.0\.1:).*"), lambda route: route.abort())
+        context.route(re.compile(LOOPBACK_ONLY), lambda route: route.abort())
         context.add_init_script(SAMPLER)
         page = context.new_page()
         try:

@@ -105,3 +105,26 @@ async def test_cancelled_background_stream_ends_without_reconnect_storm(client):
     assert seen > 0
     assert final.status == "cancelled"
     assert s.resumes <= 1
+
+
+def test_sync_cursor_is_what_the_loop_saw_despite_read_ahead(local_server):
+    """After a break, resume(after=stream.cursor) continues exactly after the last seen event."""
+    with respnb.Client("local", base_url=local_server.base_url) as client:
+        _cursor_after_break(client)
+
+
+def _cursor_after_break(client: respnb.Client) -> None:
+    with client.responses.stream(model="respnb-demo", input="tell me", background=True) as s:
+        seen = []
+        for event in s:
+            seen.append(event)
+            if len(seen) == 7:
+                break
+        assert s.cursor == seen[-1].sequence_number == 6
+        rid = s.response_id
+    with client.responses.resume(rid, after=s.cursor) as again:
+        rest = list(again)
+    seqs = [e.sequence_number for e in seen + rest]
+    assert seqs == list(range(len(seqs)))
+    text = "".join(e.delta for e in seen + rest if isinstance(e, OutputTextDeltaEvent))
+    assert text == client.responses.retrieve(rid).output_text

@@ -73,6 +73,7 @@ class ResponseView(anywidget.AnyWidget):
     error = traitlets.Dict().tag(sync=True)  # {} when there is none
     status = traitlets.Unicode(allow_none=True, default_value=None).tag(sync=True)
     finished = traitlets.Bool(False).tag(sync=True)
+    uid = traitlets.Unicode("").tag(sync=True)  # keys the front end's per-response document
     cancellable = traitlets.Bool(False).tag(sync=True)  # a Cancel callback is registered
     stop_hint = traitlets.Unicode("").tag(sync=True)  # how to stop a run that has no Cancel
 
@@ -94,6 +95,7 @@ class ResponseView(anywidget.AnyWidget):
             load_bundle("response_view.css") if (STATIC_DIR / "response_view.css").exists() else ""
         )
         super().__init__(**kwargs)
+        self.uid = uuid.uuid4().hex
         self.state = state if state is not None else ResponseViewState(profile=profile, model=model)
         self._lock = threading.RLock()
         self._coalescer = Coalescer(

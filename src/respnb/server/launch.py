@@ -33,6 +33,26 @@ from .app import ServerConfig, create_app
 
 __all__ = ["RunningServer", "ensure_local_server", "serve_in_thread"]
 
+IDLE_TIMEOUT = 1800.0
+"""Seconds of quiet after which an on-demand server subprocess exits by itself."""
+
+LOCAL_PACE = 150.0
+"""Tokens per second of the on-demand local server: a pace a person can watch stream.
+``$RESPNB_LOCAL_PACE`` overrides it (``0``: as fast as possible, as the test suite runs)."""
+
+
+def _local_pace() -> float:
+    raw = os.environ.get("RESPNB_LOCAL_PACE")
+    if raw is None or raw.strip() == "":
+        return LOCAL_PACE
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        raise ValueError(
+            f"RESPNB_LOCAL_PACE must be a number of tokens per second (0 = max), got {raw!r}"
+        ) from None
+
+
 LAUNCHED: list[subprocess.Popen[bytes]] = []
 """Server subprocesses this process started (kept so they are not reaped as garbage)."""
 
@@ -208,7 +228,13 @@ def ensure_local_server(timeout: float = 20.0) -> str:
         sock.close()
         db = root / "server.sqlite3"
         log = open(root / "server.log", "ab")  # noqa: SIM115 - handed to the child
-        cmd = [sys.executable, "-m", "respnb", "serve", "--port", str(port), "--db", str(db)]
+        cmd = [
+            *(sys.executable, "-m", "respnb", "serve", "--port", str(port), "--db", str(db)),
+            *("--idle-timeout", str(IDLE_TIMEOUT)),
+        ]
+        pace = _local_pace()
+        if pace:
+            cmd += ["--pace", str(pace)]
         proc = subprocess.Popen(
             cmd,
             stdout=log,

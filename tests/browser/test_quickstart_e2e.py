@@ -1,0 +1,205 @@
+"""The quickstart notebook, end to end, in JupyterLab 4 and Notebook 7 (headless Debian chromium).
+
+Every cell runs against the local server the kernel starts on demand. The test checks that the
+widgets render and stream, that switching the theme restyles them, and that the browser console
+shows no errors from the page (requests to anything but loopback are blocked on purpose and the
+resulting load failures are the only console errors tolerated).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from respnb.notebook.view import STATIC_DIR
+
+from .jupyter import ARGS, CHROMIUM, LOOPBACK_ONLY, TOKEN, jupyter_server
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is missing")
+pytest.importorskip("jupyterlab", reason="jupyterlab is not installed")
+pytest.importorskip("notebook", reason="notebook 7 is not installed")
+nbformat = pytest.importorskip("nbformat")
+if not CHROMIUM.exists():
+    pytest.skip("Debian chromium is missing (/usr/bin/chromium)", allow_module_level=True)
+if not (STATIC_DIR / "response_view.js").exists():
+    pytest.skip("the front-end bundle is not built (npm run build in js/)", allow_module_level=True)
+
+QUICKSTART = Path(__file__).resolve().parents[2] / "notebooks" / "quickstart.ipynb"
+
+SAMPLER = """
+window.__samples = [];
+setInterval(() => {
+  const body = document.querySelector('.respnb-view .rv-body');
+  if (body) window.__samples.push(body.textContent.length);
+}, 30);
+"""
+
+# console errors that are not the page's fault: loads we block (non-loopback) on purpose
+BENIGN = re.compile(r"Failed to load resource|net::ERR_FAILED|ERR_BLOCKED_BY_CLIENT|favicon")
+
+
+@pytest.fixture
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    root = tmp_path_factory.mktemp("quickstart")  # one server (and kernel) per UI
+    shutil.copy(QUICKSTART, root / "quickstart.ipynb")
+    blank = nbformat.v4.new_notebook()
+    blank.cells = [nbformat.v4.new_code_cell("1 + 1")]
+    blank.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    nbformat.write(blank, root / "blank.ipynb")
+    with jupyter_server(root, env={"RESPNB_LOCAL_PACE": "300"}, quiet_news=False) as base:
+        yield base, root
+
+
+def _first_line(error: str) -> str:
+    return re.sub(r"127\.0\.0\.1:\d+", "HOST", error.splitlines()[0])
+
+
+def _dismiss_dialogs(page: Any, seen: list[str]) -> None:
+    """Accept any dialog JupyterLab or Notebook 7 opens on start (kernel choice, news, ...)."""
+    for _ in range(3):
+        dialog = page.locator(".jp-Dialog")
+        if not dialog.count() or not dialog.first.is_visible():
+            return
+        seen.append(dialog.first.inner_text()[:200])
+        dialog.first.locator(".jp-Dialog-button.jp-mod-accept").first.click()
+        page.wait_for_timeout(300)
+
+
+def _view_colors(page: Any) -> dict[str, str]:
+    return page.evaluate(
+        """() => {
+        const root = document.querySelector('.respnb-view');
+        const p = root.querySelector('.rv-markdown p') || root;
+        return {bg: getComputedStyle(root).backgroundColor, fg: getComputedStyle(p).color};
+    }"""
+    )
+
+
+def _switch_theme(page: Any, theme: str) -> None:
+    page.locator(".lm-MenuBar-itemLabel", has_text="Settings").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Theme").first.hover()
+    page.locator(".lm-Menu-itemLabel", has_text=theme).first.click()
+    page.wait_for_function(
+        "(t) => document.body.dataset.jpThemeName === t", arg=theme, timeout=30_000
+    )
+
+
+@pytest.mark.parametrize("ui", ["lab", "notebook"])
+def test_quickstart_runs_streams_and_themes(server: tuple[str, Path], ui: str) -> None:
+    base, root = server
+    url = (
+        f"{base}/lab/tree/quickstart.ipynb?token={TOKEN}"
+        if ui == "lab"
+        else f"{base}/notebooks/quickstart.ipynb?token={TOKEN}"
+    )
+    errors: list[str] = []
+    baseline: set[str] = set()
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        context.route(re.compile(LOOPBACK_ONLY), lambda route: route.abort())
+        context.add_init_script(SAMPLER)
+
+        def watch(page: Any) -> Any:
+            page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc} {exc.stack}"))
+            page.on(
+                "console",
+                lambda msg: errors.append(f"console: {msg.text}") if msg.type == "error" else None,
+            )
+            return page
+
+        # the UI's own errors on a notebook without respnb are the baseline, not ours
+        blank = watch(context.new_page())
+        blank.goto(url.replace("quickstart.ipynb", "blank.ipynb"))
+        blank.wait_for_selector(".jp-Notebook .jp-CodeCell .cm-content", timeout=90_000)
+        blank.wait_for_timeout(3000)
+        blank.close(run_before_unload=False)
+        baseline = {_first_line(e) for e in errors}
+        errors.clear()
+        page = watch(context.new_page())
+        try:
+            page.goto(url)
+            page.wait_for_selector(".jp-Notebook .jp-CodeCell .cm-content", timeout=90_000)
+            page.wait_for_function(
+                "() => !!document.querySelector('.jp-Notebook-ExecutionIndicator')"
+                " && document.querySelector('.jp-Notebook-ExecutionIndicator').dataset.status"
+                " === 'idle'",
+                timeout=90_000,
+            )
+            dialogs: list[str] = []
+            page.wait_for_timeout(1000)
+            _dismiss_dialogs(page, dialogs)
+            first = page.locator(".jp-CodeCell").first
+            for _attempt in range(8):  # a key press can land before the kernel is connected
+                _dismiss_dialogs(page, dialogs)
+                try:
+                    first.locator(".jp-InputArea-editor").click(timeout=5_000)
+                except sync_api.TimeoutError:
+                    continue  # a dialog opened meanwhile: dismiss it and try again
+                page.keyboard.press("Control+Enter")
+                try:
+                    page.wait_for_function(
+                        "(el) => /\\[\\d+\\]/.test(el.textContent)",
+                        arg=first.locator(".jp-InputPrompt").element_handle(),
+                        timeout=15_000,
+                    )
+                    break
+                except sync_api.TimeoutError:
+                    continue
+            page.keyboard.press("Escape")
+            page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+            page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+            try:
+                page.wait_for_function(
+                    """(n) => {
+                        const s = [...document.querySelectorAll('.respnb-view .rv-status')];
+                        return s.length >= n && s.every(el => el.textContent === 'completed');
+                    }""",
+                    arg=5,
+                    timeout=180_000,
+                )
+            except sync_api.TimeoutError:
+                page.screenshot(path=str(root / f"timeout-{ui}.png"), full_page=True)
+                statuses = page.evaluate(
+                    "() => [...document.querySelectorAll('.respnb-view .rv-status')]"
+                    ".map(el => el.textContent)"
+                )
+                outputs = page.locator(".jp-OutputArea").all_inner_texts()
+                pytest.fail(f"views did not all complete: {statuses}; outputs: {outputs}"[:4000])
+            page.wait_for_function(
+                "() => document.querySelector('.jp-Notebook-ExecutionIndicator')"
+                ".dataset.status === 'idle'",
+                timeout=120_000,
+            )
+            failed = page.locator(".jp-OutputArea-output[data-mime-type*='error']")
+            assert failed.count() == 0, failed.first.inner_text()[:2000]
+
+            growth = sorted({s for s in page.evaluate("window.__samples") if s > 0})
+            assert len(growth) >= 3, f"{ui}: the answer did not stream in: {growth}"
+            first_view = page.locator(".respnb-view").first
+            first_view.scroll_into_view_if_needed()
+            page.wait_for_timeout(500)
+            text = first_view.locator(".rv-body").text_content() or ""
+            assert "generator" in text.lower(), f"{ui}: {text[:2000]!r}"
+            header = first_view.locator(".rv-header").text_content() or ""
+            assert "null" not in header and "undefined" not in header, header
+            assert page.locator(".respnb-view details.rv-reasoning").count() >= 1
+
+            light = _view_colors(page)
+            _switch_theme(page, "JupyterLab Dark")
+            page.wait_for_timeout(500)
+            dark = _view_colors(page)
+            assert light["bg"] != dark["bg"] and light["fg"] != dark["fg"], (light, dark)
+            _switch_theme(page, "JupyterLab Light")
+        finally:
+            context.close()
+            browser.close()
+    real = [e for e in errors if not BENIGN.search(e) and _first_line(e) not in baseline]
+    assert real == [], f"{ui}: {real}"
