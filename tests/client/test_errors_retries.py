@@ -146,7 +146,10 @@ async def test_retry_after_seconds_and_ms_are_honoured(make_client, recorder, fa
 
 async def test_huge_retry_after_falls_back_to_backoff(make_client, recorder, fake_sleep):
     client = make_client(max_retries=1)
-    recorder.queue += [_err(429, **{"retry-after": "3600"}), httpx.Response(200, json={"id": "resp_1"})]
+    recorder.queue += [
+        _err(429, **{"retry-after": "3600"}),
+        httpx.Response(200, json={"id": "resp_1"}),
+    ]
     await client.responses.retrieve("resp_1")
     assert fake_sleep.delays[0] <= 0.5
 
@@ -161,7 +164,10 @@ def test_retry_after_http_date():
 
 async def test_x_should_retry_overrides(make_client, recorder, fake_sleep):
     client = make_client()
-    recorder.queue += [_err(400, **{"x-should-retry": "true"}), httpx.Response(200, json={"id": "resp_1"})]
+    recorder.queue += [
+        _err(400, **{"x-should-retry": "true"}),
+        httpx.Response(200, json={"id": "resp_1"}),
+    ]
     await client.responses.retrieve("resp_1")
     assert len(recorder.requests) == 2
     recorder.queue += [_err(500, **{"x-should-retry": "false"})]

@@ -87,7 +87,9 @@ async def test_maniac_rejects_tools_before_sending(monkeypatch):
         "maniac",
         api_key=SECRET,
         base_url="https://maniac.example/v1",
-        transport=httpx.MockTransport(lambda r: sent.append(r) or httpx.Response(200, json={"id": "resp_1"})),
+        transport=httpx.MockTransport(
+            lambda r: sent.append(r) or httpx.Response(200, json={"id": "resp_1"})
+        ),
     )
     with pytest.raises(respnb.UnsupportedFeatureError, match="Maniac does not support managed"):
         await client.responses.create(model="openai/gpt-4o-mini", input="x", tools=[{"type": "x"}])
