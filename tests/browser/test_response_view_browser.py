@@ -25,18 +25,10 @@ from tests.core.streams import StreamBuilder
 from tests.view.mirror import events_of, full_mix
 from tests.view.xss_corpus import PAYLOADS, URLS, hostile_response
 
+from .jupyter import ARGS, CHROMIUM
+
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 HERE = Path(__file__).resolve().parent
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is missing")

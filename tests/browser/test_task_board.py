@@ -23,9 +23,10 @@ import pytest
 import respnb
 import respnb.tasks
 
+from .jupyter import ARGS, CHROMIUM
+
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
 SOURCE = Path(__file__).resolve().parents[2] / "js"
 
 PAGE = """<!doctype html><html><head><meta charset="utf-8">
@@ -78,7 +79,7 @@ def browser_page() -> Iterator[Any]:
         browser = pw.chromium.launch(
             executable_path=str(CHROMIUM),
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+            args=ARGS,
         )
         page = browser.new_page()
         errors: list[str] = []
