@@ -97,6 +97,15 @@ def _cancel(run: _Run) -> None:
         waiter.set()  # a polling run looks again now
 
 
+def _respond_function(magics: Any) -> Any:
+    """The decorated ``respond`` method (magic_arguments hangs its parser on it)."""
+    return magics.respond
+
+
+def _magic_parser(magics: Any) -> Any:
+    return _respond_function(magics).parser
+
+
 @magics_class
 class RespondMagics(Magics):
     """The ``respond`` line/cell magic. ``view_factory(profile, model)`` and ``confirm(call)``
@@ -114,12 +123,12 @@ class RespondMagics(Magics):
     @line_cell_magic  # type: ignore[untyped-decorator]
     def respond(self, line: str, cell: str | None = None) -> None:
         """Send a prompt to a Responses API service and show the answer live."""
-        parser = self.respond.parser
+        parser = _magic_parser(self)
         if cell is None:
             tokens, template = split_line(line, parser)
             args = parser.parse_args(tokens)
         else:
-            args = parse_argstring(self.respond, line)  # type: ignore[no-untyped-call]
+            args = parse_argstring(_respond_function(self), line)  # type: ignore[no-untyped-call]
             if args.prompt:
                 raise UsageError(
                     f"unexpected text after %%respond: {' '.join(args.prompt)!r}. The prompt "
