@@ -12,11 +12,12 @@ so does a malformed template.
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["PromptError", "interpolate"]
+__all__ = ["interpolate_option", "PromptError", "interpolate"]
 
 
 class PromptError(ValueError):
@@ -104,3 +105,20 @@ def interpolate(template: str, namespace: Mapping[str, Any]) -> str:
         raise PromptError(
             f"the prompt could not be filled in ({type(exc).__name__}: {exc}); {_ESCAPE_HINT}."
         ) from None
+
+
+_FIELD = re.compile(
+    r"(?<!\{)\{([A-Za-z_]\w*(?:\.[A-Za-z_]\w*|\[[^\]{}]+\])*(?:![rsa])?(?::[^{}]*)?)\}(?!\})"
+)
+
+
+def interpolate_option(value: str, namespace: Mapping[str, Any]) -> str:
+    """Fill the ``{name}`` fields of an option value, leaving any other braces alone.
+
+    Option values may hold JSON (``--extra meta={"a": 1}``), so only fields that start with
+    a name are filled: ``--conversation {conv.id}`` works, ``{"a": 1}`` stays as it is.
+
+    >>> interpolate_option('{vs.id}+vs_2 {"a": 1}', {"vs": type("V", (), {"id": "vs_1"})()})
+    'vs_1+vs_2 {"a": 1}'
+    """
+    return _FIELD.sub(lambda m: interpolate("{" + m.group(1) + "}", namespace), value)

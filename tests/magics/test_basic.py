@@ -149,3 +149,16 @@ def test_api_errors_show_a_banner(
 def test_quiet_errors_raise(shell: InteractiveShell, respond: Any) -> None:
     with pytest.raises(respnb.APIStatusError):
         respond("-q --conversation conv_missing hi")
+
+
+def test_option_values_take_notebook_names(shell: InteractiveShell, respond: Any) -> None:
+    """``{name}`` in option values (ids made in the notebook) is filled; JSON is left alone."""
+    respond("-q --out one My name is Ada.")
+    shell.user_ns["prev"] = shell.user_ns["one"]
+    shell.user_ns["label"] = "greeting"
+    respond('-q --extra \'metadata={"k": "{label}"}\' -m {prev.model} Hello')
+    result = shell.user_ns["_r"]
+    assert result.model == shell.user_ns["one"].model
+    assert result.metadata == {"k": "greeting"}
+    with pytest.raises(Exception, match="option --model"):
+        respond("-q -m {nope} Hello")

@@ -28,7 +28,7 @@ from IPython.core.magic_arguments import parse_argstring
 from .._attachments import AttachmentError, build_input
 from .._exceptions import APIError, ConfigurationError, RespnbError, UnsupportedFeatureError
 from .._profiles import Profile, resolve_profile
-from .._prompt import PromptError, interpolate
+from .._prompt import PromptError, interpolate, interpolate_option
 from .._session import RespondResult, session
 from .._sync import Client
 from .._tool_loop import run_tool_loop
@@ -97,6 +97,26 @@ def _cancel(run: _Run) -> None:
         waiter.set()  # a polling run looks again now
 
 
+def _fill_options(args: Any, user_ns: dict[str, Any]) -> None:
+    """``{name}`` fields in option values come from the notebook (``--conversation {conv.id}``)."""
+
+    def fill(value: Any) -> Any:
+        if isinstance(value, str):
+            return interpolate_option(value, user_ns)
+        if isinstance(value, list):  # repeatable options, nargs="+" ones nested in them
+            return [fill(v) for v in value]
+        return value
+
+    for name, value in vars(args).items():
+        if name == "prompt":
+            continue
+        try:
+            setattr(args, name, fill(value))
+        except PromptError as exc:
+            flag = "--" + name.replace("_", "-")
+            raise UsageError(f"option {flag}: {exc}") from None
+
+
 def _respond_function(magics: Any) -> Any:
     """The decorated ``respond`` method (magic_arguments hangs its parser on it)."""
     return magics.respond
@@ -138,6 +158,7 @@ class RespondMagics(Magics):
         if not template.strip():
             raise UsageError("nothing to send: write the prompt in the cell (or after %respond).")
         user_ns = self.shell.user_ns if self.shell is not None else {}
+        _fill_options(args, user_ns)
         opts = build_options(args, user_ns)
         try:
             prompt = interpolate(template, user_ns)
