@@ -215,3 +215,25 @@ def test_two_processes_write_at_once(tmp_path: Path) -> None:
     assert reg.get("p1_199").cursor == 199
     assert reg.get("p2_5").profile == "p2"
     reg.close()
+
+
+def test_database_from_an_older_respnb_gains_new_columns(tmp_path):
+    """An older tasks table (fewer columns, no version) is migrated in place, rows kept."""
+    import sqlite3
+
+    from respnb.tasks.registry import TaskRegistry
+
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE tasks (id TEXT PRIMARY KEY, profile TEXT, status TEXT)")
+        conn.execute("INSERT INTO tasks VALUES ('resp_old', 'local', 'completed')")
+    registry = TaskRegistry(path)
+    try:
+        record = registry.get("resp_old")
+        assert record is not None
+        assert record.profile == "local"
+        assert record.status == "completed"
+        registry.upsert("resp_old", {"title": "kept"})
+        assert registry.get("resp_old").title == "kept"
+    finally:
+        registry.close()

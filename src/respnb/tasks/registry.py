@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import sqlite3
 import threading
 import time
@@ -75,6 +76,16 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER);
 INSERT OR IGNORE INTO meta (key, value) VALUES ('version', 0);
 CREATE INDEX IF NOT EXISTS tasks_created ON tasks(created_at);
 """
+
+
+_COLUMN_DEFS = re.findall(r"^\s+(\w+) (TEXT|INTEGER|REAL)", _SCHEMA, flags=re.M)
+
+
+def _add_missing_columns(cur: sqlite3.Cursor) -> None:
+    have = {row[1] for row in cur.execute("PRAGMA table_info(tasks)")}
+    for name, kind in _COLUMN_DEFS:
+        if name not in have:
+            cur.execute(f"ALTER TABLE tasks ADD COLUMN {name} {kind}")
 
 
 @dataclass(frozen=True)
@@ -158,9 +169,11 @@ class TaskRegistry:
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
         with self._write() as cur:
-            for stmt in _SCHEMA.split(";"):
-                if stmt.strip():
-                    cur.execute(stmt)
+            statements = [stmt for stmt in _SCHEMA.split(";") if stmt.strip()]
+            cur.execute(statements[0])  # CREATE TABLE tasks
+            _add_missing_columns(cur)  # a database from an older respnb gains the new columns
+            for stmt in statements[1:]:
+                cur.execute(stmt)
 
     def __repr__(self) -> str:
         return f"TaskRegistry(path={str(self.path)!r})"
