@@ -12,7 +12,8 @@ from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import CapturedIO, capture_output
 
 from respnb._session import session
-from respnb.notebook.magics import RespondMagics, _ask
+from respnb.notebook._magic_checks import ask_before_running as _ask
+from respnb.notebook.magics import RespondMagics
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,6 @@ Load with ``%load_ext respnb``; ``%%respond?`` lists every option. Decisions:
 
 from __future__ import annotations
 
-import json
 import sys
 import threading
 from collections.abc import Callable
@@ -28,12 +27,13 @@ from IPython.core.magic_arguments import parse_argstring
 from .._attachments import AttachmentError, build_input
 from .._exceptions import APIError, ConfigurationError, RespnbError, UnsupportedFeatureError
 from .._profiles import Profile, resolve_profile
-from .._prompt import PromptError, interpolate, interpolate_option
+from .._prompt import PromptError, interpolate
 from .._session import RespondResult, session
 from .._sync import Client
 from .._tool_loop import run_tool_loop
 from ..types import TERMINAL_STATUSES, FunctionCall, Response
 from ._magic_args import RespondOptions, build_options, respond_arguments, schema_format, split_line
+from ._magic_checks import ask_before_running, check_capabilities, fill_options
 from ._run_display import RunDisplay, make_view
 
 __all__ = ["LOCAL_NOTICE", "BackgroundRun", "RespondMagics", "load_ipython_extension"]
@@ -97,26 +97,6 @@ def _cancel(run: _Run) -> None:
         waiter.set()  # a polling run looks again now
 
 
-def _fill_options(args: Any, user_ns: dict[str, Any]) -> None:
-    """``{name}`` fields in option values come from the notebook (``--conversation {conv.id}``)."""
-
-    def fill(value: Any) -> Any:
-        if isinstance(value, str):
-            return interpolate_option(value, user_ns)
-        if isinstance(value, list):  # repeatable options, nargs="+" ones nested in them
-            return [fill(v) for v in value]
-        return value
-
-    for name, value in vars(args).items():
-        if name == "prompt":
-            continue
-        try:
-            setattr(args, name, fill(value))
-        except PromptError as exc:
-            flag = "--" + name.replace("_", "-")
-            raise UsageError(f"option {flag}: {exc}") from None
-
-
 def _respond_function(magics: Any) -> Any:
     """The decorated ``respond`` method (magic_arguments hangs its parser on it)."""
     return magics.respond
@@ -135,7 +115,7 @@ class RespondMagics(Magics):
         super().__init__(shell)  # type: ignore[no-untyped-call]
         self._clients: dict[tuple[str, str | None], Client] = {}
         self.view_factory: Callable[[str, str | None], Any] | None = None
-        self.confirm: Callable[[FunctionCall], bool] = _ask
+        self.confirm: Callable[[FunctionCall], bool] = ask_before_running
         self.background_runs: list[BackgroundRun] = []
 
     @respond_arguments
@@ -158,7 +138,7 @@ class RespondMagics(Magics):
         if not template.strip():
             raise UsageError("nothing to send: write the prompt in the cell (or after %respond).")
         user_ns = self.shell.user_ns if self.shell is not None else {}
-        _fill_options(args, user_ns)
+        fill_options(args, user_ns)
         opts = build_options(args, user_ns)
         try:
             prompt = interpolate(template, user_ns)
@@ -190,7 +170,7 @@ class RespondMagics(Magics):
         if opts.profile is None and profile.kind == "local" and not session.local_notice_shown:
             session.local_notice_shown = True
             print(LOCAL_NOTICE)
-        _check_capabilities(profile, opts)
+        check_capabilities(profile, opts)
         model = opts.model or profile.default_model
         if not model and profile.kind != "manus":
             raise UsageError(
@@ -394,32 +374,6 @@ class RespondMagics(Magics):
             except Exception as exc:  # pragma: no cover - best effort at shutdown
                 print(f"respnb: closing a client failed: {exc}", file=sys.stderr)
         self._clients.clear()
-
-
-def _check_capabilities(profile: Profile, opts: RespondOptions) -> None:
-    """Refuse, before sending anything, what the profile's service cannot do."""
-    needs = {
-        "background": opts.background,
-        "tools": bool(opts.function_tools or opts.hosted_tools),
-        "conversations": opts.conversation is not None,
-        "previous_response_id": opts.cont,
-    }
-    for feature, wanted in needs.items():
-        if wanted and not profile.supports(feature):
-            raise UsageError(
-                f"profile {profile.name!r} does not support {feature.replace('_', ' ')}: "
-                f"drop that option or use another profile (--profile)."
-            )
-
-
-def _ask(call: FunctionCall) -> bool:
-    """``--confirm-tools``: ask on the notebook's stdin before running a call."""
-    try:
-        args = json.dumps(json.loads(call.arguments or "{}"), ensure_ascii=False)
-    except ValueError:
-        args = call.arguments
-    answer = input(f"Run tool {call.name}({args})? [y/N] ")
-    return answer.strip().lower() in ("y", "yes")
 
 
 _loaded: dict[int, RespondMagics] = {}
