@@ -201,7 +201,12 @@ def test_board_sort_filter_pages_and_links(page_url: str, browser_page: Any) -> 
     page.click('th[data-key="tokens"]')
     page.wait_for_function("document.querySelector('th[data-key=tokens]').dataset.sorted==='asc'")
     page.fill(".rtb-search", "task 0")
-    page.wait_for_function("document.querySelectorAll('tr.rtb-row').length === 5")
+    # the search applies after a short debounce: wait for its result, not just for 5 rows
+    # (page 2 of the unfiltered list also has 5)
+    page.wait_for_function(
+        "document.querySelector('.rtb-count').textContent === '10 of 12 tasks'"
+        " && document.querySelectorAll('tr.rtb-row').length === 5"
+    )
     titles = page.eval_on_selector_all("tr.rtb-row .rtb-title", "n => n.map(e => e.textContent)")
     assert titles == ["task 00", "task 01", "task 02", "task 03", "task 04"]
     # links: only http(s), opened safely
