@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -126,3 +127,24 @@ def jupyter_server(
             proc.wait()
         log.close()
         stop_local_server(root / ".respnb" / "server.json")
+
+
+KERNEL_IDLE = (
+    "() => !!document.querySelector('.jp-Notebook-ExecutionIndicator')"
+    " && document.querySelector('.jp-Notebook-ExecutionIndicator').dataset.status === 'idle'"
+)
+"""A JS predicate: the notebook's kernel is connected and idle (Lab and Notebook 7)."""
+
+
+@contextlib.contextmanager
+def loopback_context(pw: Any, init_script: str) -> Iterator[Any]:
+    """A headless Debian chromium context that may reach loopback only, with ``init_script``."""
+    browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.route(re.compile(LOOPBACK_ONLY), lambda route: route.abort())
+    context.add_init_script(init_script)
+    try:
+        yield context
+    finally:
+        context.close()
+        browser.close()

@@ -18,7 +18,7 @@ import pytest
 
 from respnb.notebook.view import STATIC_DIR
 
-from .jupyter import ARGS, CHROMIUM, LOOPBACK_ONLY, TOKEN, jupyter_server
+from .jupyter import CHROMIUM, KERNEL_IDLE, TOKEN, jupyter_server, loopback_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -101,11 +101,7 @@ def test_quickstart_runs_streams_and_themes(server: tuple[str, Path], ui: str) -
     )
     errors: list[str] = []
     baseline: set[str] = set()
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        context.route(re.compile(LOOPBACK_ONLY), lambda route: route.abort())
-        context.add_init_script(SAMPLER)
+    with sync_api.sync_playwright() as pw, loopback_context(pw, SAMPLER) as context:
 
         def watch(page: Any) -> Any:
             page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc} {exc.stack}"))
@@ -128,9 +124,7 @@ def test_quickstart_runs_streams_and_themes(server: tuple[str, Path], ui: str) -
             page.goto(url)
             page.wait_for_selector(".jp-Notebook .jp-CodeCell .cm-content", timeout=90_000)
             page.wait_for_function(
-                "() => !!document.querySelector('.jp-Notebook-ExecutionIndicator')"
-                " && document.querySelector('.jp-Notebook-ExecutionIndicator').dataset.status"
-                " === 'idle'",
+                KERNEL_IDLE,
                 timeout=90_000,
             )
             dialogs: list[str] = []
@@ -174,8 +168,7 @@ def test_quickstart_runs_streams_and_themes(server: tuple[str, Path], ui: str) -
                 outputs = page.locator(".jp-OutputArea").all_inner_texts()
                 pytest.fail(f"views did not all complete: {statuses}; outputs: {outputs}"[:4000])
             page.wait_for_function(
-                "() => document.querySelector('.jp-Notebook-ExecutionIndicator')"
-                ".dataset.status === 'idle'",
+                KERNEL_IDLE,
                 timeout=120_000,
             )
             failed = page.locator(".jp-OutputArea-output[data-mime-type*='error']")
@@ -199,7 +192,6 @@ def test_quickstart_runs_streams_and_themes(server: tuple[str, Path], ui: str) -
             assert light["bg"] != dark["bg"] and light["fg"] != dark["fg"], (light, dark)
             _switch_theme(page, "JupyterLab Light")
         finally:
-            context.close()
-            browser.close()
+            page.close()
     real = [e for e in errors if not BENIGN.search(e) and _first_line(e) not in baseline]
     assert real == [], f"{ui}: {real}"

@@ -21,7 +21,7 @@ from respnb.notebook.view import STATIC_DIR
 from tests.core.streams import StreamBuilder, words
 from tests.view.xss_corpus import PAYLOADS
 
-from .jupyter import ARGS, CHROMIUM, LOOPBACK_ONLY, TOKEN, jupyter_server
+from .jupyter import CHROMIUM, KERNEL_IDLE, TOKEN, jupyter_server, loopback_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -108,19 +108,13 @@ setInterval(() => {
 
 def test_streaming_view_in_jupyterlab(lab: tuple[str, Path]) -> None:
     base, root = lab
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        context.route(re.compile(LOOPBACK_ONLY), lambda route: route.abort())
-        context.add_init_script(SAMPLER)
+    with sync_api.sync_playwright() as pw, loopback_context(pw, SAMPLER) as context:
         page = context.new_page()
         try:
             page.goto(f"{base}/lab/tree/view.ipynb?token={TOKEN}")
             page.wait_for_selector(".jp-Notebook .jp-Cell .cm-content", timeout=60_000)
             page.wait_for_function(
-                "() => !!document.querySelector('.jp-Notebook-ExecutionIndicator')"
-                " && document.querySelector('.jp-Notebook-ExecutionIndicator').dataset.status"
-                " === 'idle'",
+                KERNEL_IDLE,
                 timeout=60_000,
             )
             prompt = page.locator(".jp-Cell .jp-InputPrompt").first
@@ -192,8 +186,7 @@ def test_streaming_view_in_jupyterlab(lab: tuple[str, Path]) -> None:
                     break
                 time.sleep(0.25)
         finally:
-            context.close()
-            browser.close()
+            page.close()
     outputs = saved["cells"][0]["outputs"]
     data = next(o["data"] for o in outputs if "text/markdown" in o.get("data", {}))
     assert "application/vnd.jupyter.widget-view+json" in data
@@ -205,18 +198,13 @@ def test_streaming_view_in_jupyterlab(lab: tuple[str, Path]) -> None:
 
 def test_respond_magic_against_the_local_server(lab: tuple[str, Path]) -> None:
     base, _root = lab
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        context.route(re.compile(LOOPBACK_ONLY), lambda route: route.abort())
-        context.add_init_script(SAMPLER)
+    with sync_api.sync_playwright() as pw, loopback_context(pw, SAMPLER) as context:
         page = context.new_page()
         try:
             page.goto(f"{base}/lab/tree/respond.ipynb?token={TOKEN}")
             page.wait_for_selector(".jp-Notebook .jp-Cell .cm-content", timeout=60_000)
             page.wait_for_function(
-                "() => (document.querySelector('.jp-Notebook-ExecutionIndicator') || {dataset: {}})"
-                ".dataset.status === 'idle'",
+                KERNEL_IDLE,
                 timeout=60_000,
             )
             page.click(".jp-Notebook .jp-Cell .cm-content")
@@ -243,5 +231,4 @@ def test_respond_magic_against_the_local_server(lab: tuple[str, Path]) -> None:
                 .map(a => el.tagName + a.name))""")
             assert bad == []
         finally:
-            context.close()
-            browser.close()
+            page.close()

@@ -86,6 +86,9 @@ class AsyncTasks:
             created_after=created_after,
             created_before=created_before,
         )
+        return await self._fetch_page(params)
+
+    async def _fetch_page(self, params: dict[str, Any]) -> ListPage[Response]:
         data = await self._api.request_json("GET", "/tasks", query=params)
         page = _PAGE.validate_python(data)
         for task in page.data:
@@ -105,7 +108,7 @@ class AsyncTasks:
         created_before: int | float | datetime | None = None,
     ) -> AsyncPager[Response]:
         """Every task matching the filters, auto-paginating (``limit`` is the page size)."""
-        self._query(  # validate now, not at the first iteration
+        params = self._query(  # validated now, not at the first iteration
             limit=limit,
             after=after,
             order=order,
@@ -117,16 +120,7 @@ class AsyncTasks:
         )
 
         async def fetch(cursor: str | None) -> ListPage[Response]:
-            return await self.page(
-                limit=limit,
-                after=cursor,
-                order=order,
-                order_by=order_by,
-                query=query,
-                status=status,
-                created_after=created_after,
-                created_before=created_before,
-            )
+            return await self._fetch_page({**params, "after": cursor})
 
         return AsyncPager(fetch, after=after)
 
