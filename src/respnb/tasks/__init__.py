@@ -44,6 +44,7 @@ __all__ = [
 
 _lock = threading.RLock()
 _registry: TaskRegistry | None = None
+_registry_env: tuple[str | None, str | None] | None = None
 _refresher: Refresher | None = None
 
 
@@ -54,12 +55,16 @@ def _db_path() -> Path:
 
 def shared_registry() -> TaskRegistry:
     """The process-wide registry (``$RESPNB_TASKS_DB`` or ``<home>/tasks.sqlite3``)."""
-    global _registry
-    path = _db_path()
+    global _registry, _registry_env
+    # follows RESPNB_HOME / RESPNB_TASKS_DB: a new home opens its own registry; the path is
+    # resolved (and the home created) only when they change, not on every recorded response
+    env = (os.environ.get("RESPNB_TASKS_DB"), os.environ.get("RESPNB_HOME"))
     with _lock:
-        # follows RESPNB_HOME / RESPNB_TASKS_DB: a new home opens its own registry
-        if _registry is None or _registry.path != path:
-            _registry = TaskRegistry(path)
+        if _registry is None or env != _registry_env:
+            path = _db_path()
+            if _registry is None or _registry.path != path:
+                _registry = TaskRegistry(path)
+            _registry_env = env
         return _registry
 
 
