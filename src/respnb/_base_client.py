@@ -224,7 +224,9 @@ class AsyncAPIClient:
                 await response.aread()
             finally:
                 await response.aclose()
-            raise make_status_error(response, redact=self.profile.secrets()) from None
+            raise make_status_error(
+                response, redact=self.profile.secrets(), streaming=stream
+            ) from None
 
     async def _wait(
         self, policy: RetryPolicy, retries: int, response: httpx.Response | None, why: str

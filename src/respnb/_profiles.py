@@ -83,6 +83,9 @@ class Capabilities(BaseModel):
     tasks: bool = False
     """Manus ``/tasks`` list/update."""
     tools: bool = True
+    idempotency: bool = False
+    """The server honours ``Idempotency-Key`` on ``POST /responses`` (a re-sent create answers
+    with the first one's response), so a create cut before its id arrived can be sent again."""
 
 
 _STATELESS = {
@@ -304,7 +307,13 @@ def builtin_profile(name: str, *, preset: str | None = None) -> Profile:
             capabilities=Capabilities(**PRESETS.get(preset or "", {})),
         )
     if name == "local":
-        return Profile(name="local", kind="local", auth="none", default_model="respnb-demo")
+        return Profile(
+            name="local",
+            kind="local",
+            auth="none",
+            default_model="respnb-demo",
+            capabilities=Capabilities(idempotency=True),
+        )
     raise ConfigurationError(
         f"unknown profile {name!r}: use one of {list(BUILTIN_PROFILES)} or declare "
         f"[profiles.{name}] in {config_path()}."

@@ -11,13 +11,24 @@ A failed or incomplete stream is not an exception: :meth:`get_final_response` re
 Response carrying the error and whatever output arrived. Malformed event data raises
 :class:`~respnb._exceptions.StreamError` with the offending text (the snapshot is kept).
 
-**Resuming.** Events whose ``sequence_number`` is at or below the cursor (``after`` given to
-``resume``, or the last event already fed) are dropped, so a server that replays from the
-start is harmless. With ``auto_resume`` on, a connection that drops (or ends without a
-terminal event) is reopened with ``GET /responses/{id}?stream=true&starting_after=<cursor>``,
-up to ``max_resumes`` times. ``auto_resume=None`` (the default) means on for background
-streams and for ``responses.resume`` streams (their response is stored and keeps running), off
-for foreground streams (closing their connection stops generation: nothing to resume).
+**Resuming.** After a reconnect, or when ``resume`` is given ``after``, events whose
+``sequence_number`` is at or below that cursor are replays and are dropped; without either, every
+event is new (servers such as LiteLLM number sparsely, ``... 9, 10, 1``). With ``auto_resume``
+on, a connection that drops (or ends without a terminal event) is reopened with
+``GET /responses/{id}?stream=true&starting_after=<cursor>``, up to ``max_resumes`` times.
+``auto_resume=None`` (the default) means on for background streams and for ``responses.resume``
+streams, off for foreground streams (closing their connection stops generation).
+
+**Following a JSON answer.** A server that answers ``stream=true`` with a whole Response as
+JSON is fed as one lifecycle event; a non-terminal one (``queued``) is followed to the end by
+resuming (once) where the :class:`~respnb._stream_policy.StreamPolicy` allows, else by
+``responses.wait``; with neither, a :class:`StreamError` names ``responses.wait(id)``.
+
+**Failures.** A drop that cannot be continued raises
+:class:`~respnb._exceptions.StreamInterruptedError`: the drop is ``__cause__``, the partial
+snapshot is attached, and the advice fits the policy (no resume advice where resuming cannot
+work). A background create cut before its id arrived is sent again with the same
+``Idempotency-Key`` when the policy says the server honours it.
 """
 
 from __future__ import annotations
@@ -28,20 +39,28 @@ from typing import Any
 import httpx
 
 from ._accumulator import ResponseAccumulator
-from ._exceptions import APIConnectionError, StreamError
+from ._exceptions import APIError, StreamError, StreamInterruptedError
 from ._retry import Sleep
 from ._sse import ServerSentEvent, SSEDecoder, is_done
+from ._stream_policy import StreamPolicy, advice, lifecycle_event_for
 from .types import (
     TERMINAL_EVENT_TYPES,
     ErrorEvent,
-    LifecycleEvent,
     OutputTextDeltaEvent,
     Response,
     StreamEvent,
     parse_event,
 )
 
-__all__ = ["AsyncResponseStream", "Connect", "Fetch", "Observe", "Reconnect"]
+__all__ = [
+    "AsyncResponseStream",
+    "Connect",
+    "Fetch",
+    "Observe",
+    "Reconnect",
+    "StreamPolicy",
+    "lifecycle_event_for",
+]
 
 Connect = Callable[[], Awaitable[httpx.Response]]
 """Opens the first connection (the POST, or the GET of ``resume``)."""
@@ -73,9 +92,17 @@ class AsyncResponseStream:
         sleep: Sleep | None = None,
         observe: Observe | None = None,
         fetch: Fetch | None = None,
+        wait: Fetch | None = None,
+        policy: StreamPolicy | None = None,
     ) -> None:
         self._connect = connect
         self._fetch = fetch
+        self._wait = wait
+        self.policy = policy if policy is not None else StreamPolicy()
+        self._floor = after  # events at or below it are replays (set again on reconnect)
+        self._create_retries = 0
+        self._json_reconnects = 0
+        self._request: httpx.Request | None = None
         self._reconnect = reconnect
         self._known_id = response_id
         self._after = after
@@ -217,9 +244,16 @@ class AsyncResponseStream:
             await self.open()
             http = self._http
             assert http is not None
+            self._request = http.request
             if "json" in http.headers.get("content-type", ""):
                 yield await self._json_answer(http)
-                return
+                if self._finished:
+                    return
+                ended = await self._follow_json()
+                if ended is not None:
+                    yield ended
+                    return
+                continue
             decoder = SSEDecoder()
             dropped: Exception | None = None
             head = bytearray()  # the first bytes, to show when no event ever arrives
@@ -257,24 +291,102 @@ class AsyncResponseStream:
                 if ended is not None:
                     yield ended
                     return
-            if self._finished or not await self._try_resume():
-                self._finished = True
-                if dropped is not None and self.response_id is None:
-                    raise APIConnectionError(
-                        f"the stream dropped before the response id arrived: "
-                        f"{type(dropped).__name__}: {dropped}. Nothing can be resumed; a "
-                        "background response may still have been created on the service "
-                        "(retrying the call reuses its Idempotency-Key).",
-                        request=http.request,
-                    ) from dropped
-                if dropped is not None:
-                    raise APIConnectionError(
-                        f"the stream dropped: {type(dropped).__name__}: {dropped}. "
-                        f"Resume it with responses.resume({self.response_id!r}, "
-                        f"after={self.cursor!r}); stream.snapshot() keeps what arrived.",
-                        request=http.request,
-                    ) from dropped
+            if self._finished:
                 return
+            if await self._retry_create(dropped):
+                continue
+            try:
+                resumed = await self._try_resume()
+            except APIError as exc:
+                self._finished = True
+                raise self._interrupted(dropped, exc) from (dropped or exc)
+            if not resumed:
+                self._finished = True
+                if dropped is not None:
+                    raise self._interrupted(dropped, None) from dropped
+                return
+
+    async def _retry_create(self, dropped: Exception | None) -> bool:
+        """A create cut before its id arrived: send it again (same Idempotency-Key)."""
+        if (
+            dropped is None
+            or self.response_id is not None
+            or not self.policy.retry_create
+            or self._closed
+            or self._create_retries >= 2
+        ):
+            return False
+        self._create_retries += 1
+        self._floor = self.cursor
+        try:
+            self._http = await self._connect()
+        except APIError as exc:
+            self._finished = True
+            raise self._interrupted(dropped, exc) from dropped
+        return True
+
+    def _interrupted(
+        self, dropped: BaseException | None, resume_error: BaseException | None
+    ) -> StreamInterruptedError:
+        what = (
+            f"the stream dropped: {type(dropped).__name__}: {dropped}"
+            if dropped is not None
+            else "the stream ended before its response finished"
+        )
+        if resume_error is not None:
+            verb = "sending it again" if self.response_id is None else "resuming it"
+            what += f"; {verb} failed: {type(resume_error).__name__}: {resume_error}"
+        elif self.response_id is None and self.policy.retry_create and self._create_retries:
+            what += f" (sent again {self._create_retries} time(s) with its Idempotency-Key)"
+        return StreamInterruptedError(
+            f"{what}. {advice(self.policy, self.response_id, self.cursor)}",
+            request=self._request,
+            snapshot=self.snapshot(),
+            response_id=self.response_id,
+            cursor=self.cursor,
+            resume_error=resume_error,
+        )
+
+    async def _follow_json(self) -> StreamEvent | None:
+        """A non-terminal JSON answer: resume once if the server can, else wait for the end.
+
+        Returns the final event, or None when a resumed stream was opened (read it next).
+        """
+        rid = self.response_id
+        if rid is None:
+            raise StreamError(
+                "the server answered the streaming request with an unfinished response as JSON "
+                "and no id, so it cannot be followed; send the request without stream=True.",
+                text="",
+            )
+        if self.policy.can_resume and self._reconnect is not None and not self._json_reconnects:
+            self._json_reconnects += 1
+            self._floor = self.cursor
+            try:
+                self._http = await self._reconnect(rid, self.cursor)
+            except APIError:
+                self._http = None  # resuming is not offered after all: wait instead
+            else:
+                return None
+        if self._wait is None or not self.policy.can_retrieve:
+            self._finished = True
+            status = self.snapshot().status
+            raise StreamError(
+                f"the server answered the streaming request with response {rid!r} still "
+                f"{status!r} (JSON, not a stream) and this profile can neither resume nor "
+                f"retrieve it; follow it with responses.wait({rid!r}) where retrieving works.",
+                text="",
+            )
+        final = await self._wait(rid)
+        return self._feed_final(final)
+
+    def _feed_final(self, response: Response) -> StreamEvent:
+        event = lifecycle_event_for(response)
+        self._acc.feed(event)
+        self._finished = True
+        self.terminal_event = event
+        self._notify_start()
+        return event
 
     def _handle(self, sse: ServerSentEvent) -> StreamEvent | None:
         if is_done(sse):
@@ -289,9 +401,9 @@ class AsyncResponseStream:
                 f"malformed stream event from the server: {exc}", text=sse.data
             ) from None
         seq = event.sequence_number
-        floor = self.cursor
+        floor = self._floor
         if seq is not None and floor is not None and seq <= floor:
-            return None  # a replayed event already seen
+            return None  # a replayed event already seen (after a reconnect or ``after``)
         if seq is not None:
             self._last_seq = seq
         self._acc.feed(event)
@@ -316,10 +428,10 @@ class AsyncResponseStream:
             raise StreamError(
                 f"expected a stream, got undecodable JSON: {exc}", text=text
             ) from None
+        if response.is_terminal or response.normalized_status == "requires_input":
+            return self._feed_final(response)
         event = lifecycle_event_for(response)
         self._acc.feed(event)
-        self._finished = True
-        self.terminal_event = event
         self._notify_start()
         return event
 
@@ -338,11 +450,7 @@ class AsyncResponseStream:
             return None
         if not response.is_terminal and response.normalized_status != "requires_input":
             return None
-        event = lifecycle_event_for(response)
-        self._acc.feed(event)
-        self._finished = True
-        self.terminal_event = event
-        return event
+        return self._feed_final(response)
 
     async def _try_resume(self) -> bool:
         rid = self.response_id
@@ -357,6 +465,7 @@ class AsyncResponseStream:
         if self._sleep is not None and self.resumes:
             await self._sleep(min(0.5 * 2.0 ** (self.resumes - 1), 8.0))
         self.resumes += 1
+        self._floor = self.cursor
         self._http = await self._reconnect(rid, self.cursor)
         return True
 
@@ -380,15 +489,3 @@ class AsyncResponseStream:
             import logging
 
             logging.getLogger("respnb.client").exception("stream observer failed")
-
-
-def lifecycle_event_for(response: Response) -> LifecycleEvent:
-    """A synthetic lifecycle event carrying a whole Response (for JSON answers)."""
-    status = response.normalized_status
-    kind = {
-        "completed": "response.completed",
-        "failed": "response.failed",
-        "incomplete": "response.incomplete",
-        "cancelled": "response.failed",
-    }.get(status or "", "response.in_progress")
-    return LifecycleEvent.model_validate({"type": kind, "response": response})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, overload
 
@@ -11,6 +12,7 @@ from pydantic import TypeAdapter
 from .._exceptions import UnsupportedFeatureError, WaitTimeoutError
 from .._hooks import notify_deleted, notify_request, notify_response
 from .._stream import AsyncResponseStream
+from .._stream_policy import StreamPolicy
 from ..types import DeletedObject, InputTokens, Item, ListPage, Response
 from ._pagination import AsyncPager
 
@@ -155,16 +157,25 @@ class AsyncResponses:
         """
         api = self._api
         body = build_create_body(api, params, extra_body, stream=True)
+        profile = api.profile
+        background = bool(body.get("background"))
         if auto_resume is None:
-            auto_resume = bool(body.get("background")) and api.profile.supports("resume")
+            auto_resume = background and profile.supports("resume")
+        headers = _sse_headers(extra_headers)
+        if not any(k.lower() == "idempotency-key" for k in headers):
+            headers["Idempotency-Key"] = f"respnb-{uuid.uuid4()}"  # the same on a re-send
+        sent = False
 
         async def connect() -> httpx.Response:
-            notify_request(api.profile, body)
+            nonlocal sent
+            if not sent:
+                notify_request(profile, body)
+                sent = True
             return await api.request(
                 "POST",
                 "/responses",
                 body=body,
-                headers=_sse_headers(extra_headers),
+                headers=headers,
                 query=extra_query,
                 stream=True,
                 timeout=timeout,
@@ -175,8 +186,19 @@ class AsyncResponses:
             reconnect=self._reconnect,
             auto_resume=auto_resume,
             sleep=api.sleep,
-            observe=lambda snap: notify_response(api.profile, snap, body),
+            observe=lambda snap: notify_response(profile, snap, body),
             fetch=self._fetch_quietly,
+            wait=self.wait,
+            policy=self._policy(background, retry_create=background),
+        )
+
+    def _policy(self, background: bool, *, retry_create: bool = False) -> StreamPolicy:
+        profile = self._api.profile
+        return StreamPolicy(
+            background=background,
+            can_resume=profile.supports("resume"),
+            can_retrieve=profile.supports("retrieve"),
+            retry_create=retry_create and profile.supports("idempotency"),
         )
 
     def resume(
@@ -209,6 +231,8 @@ class AsyncResponses:
             sleep=api.sleep,
             observe=lambda snap: notify_response(api.profile, snap, None),
             fetch=self._fetch_quietly,
+            wait=self.wait,
+            policy=self._policy(True),
         )
 
     async def _reconnect(self, response_id: str, after: int | None) -> httpx.Response:
