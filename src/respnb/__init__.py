@@ -27,6 +27,7 @@ from ._exceptions import (
     UnsupportedFeatureError,
     WaitTimeoutError,
 )
+from ._parsing import ParsedResponse
 from ._profiles import Capabilities, Profile
 from ._stream import AsyncResponseStream
 from ._sync import Client, ResponseStream
@@ -51,6 +52,7 @@ __all__ = [
     "ConflictError",
     "InternalServerError",
     "NotFoundError",
+    "ParsedResponse",
     "PermissionDeniedError",
     "Profile",
     "RateLimitError",

@@ -37,9 +37,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import httpx
+from pydantic import BaseModel
 
 from ._accumulator import ResponseAccumulator
 from ._exceptions import APIError, StreamError, StreamInterruptedError
+from ._parsing import parse_response
 from ._retry import Sleep
 from ._sse import ServerSentEvent, SSEDecoder, is_done
 from ._stream_policy import StreamPolicy, advice, lifecycle_event_for
@@ -94,8 +96,11 @@ class AsyncResponseStream:
         fetch: Fetch | None = None,
         wait: Fetch | None = None,
         policy: StreamPolicy | None = None,
+        text_format: type[BaseModel] | None = None,
     ) -> None:
         self._connect = connect
+        self.text_format = text_format
+        """The pydantic model the final response is parsed as (``output_parsed``), if any."""
         self._fetch = fetch
         self._wait = wait
         self.policy = policy if policy is not None else StreamPolicy()
@@ -223,10 +228,16 @@ class AsyncResponseStream:
             raise
 
     async def get_final_response(self) -> Response:
-        """Read to the end and return the final snapshot (failed/incomplete included)."""
+        """Read to the end and return the final snapshot (failed/incomplete included); a
+        :class:`~respnb.ParsedResponse` when the stream was given ``text_format``."""
         async for _ in self:
             pass
-        return self.snapshot()
+        return self.final_snapshot()
+
+    def final_snapshot(self) -> Response:
+        """:meth:`snapshot`, parsed as ``text_format`` when one was given."""
+        snap = self.snapshot()
+        return parse_response(snap, self.text_format) if self.text_format is not None else snap
 
     async def until_done(self) -> AsyncResponseStream:
         """Read to the end; return the stream."""
@@ -328,8 +339,9 @@ class AsyncResponseStream:
     def _interrupted(
         self, dropped: BaseException | None, resume_error: BaseException | None
     ) -> StreamInterruptedError:
+        early = " before the response id arrived" if self.response_id is None else ""
         what = (
-            f"the stream dropped: {type(dropped).__name__}: {dropped}"
+            f"the stream dropped{early}: {type(dropped).__name__}: {dropped}"
             if dropped is not None
             else "the stream ended before its response finished"
         )

@@ -253,7 +253,7 @@ class ResponseStream:
         """Read to the end; the final Response (failed/incomplete included)."""
         for _ in self:
             pass
-        return self._stream.snapshot()
+        return self._stream.final_snapshot()
 
 
 class Client:

@@ -94,6 +94,10 @@ class Responses:
         """A stream to use as ``with``."""
         return _stream(self._r.stream(**params), self._loop)
 
+    def parse(self, **params: Any) -> Any:
+        """``POST /responses`` parsed as ``text_format`` (see :meth:`AsyncResponses.parse`)."""
+        return self._loop.run(self._r.parse(**params))
+
     def resume(
         self,
         response_id: str,
