@@ -28,13 +28,22 @@ from ._exceptions import (
     WaitTimeoutError,
 )
 from ._parsing import ParsedResponse
-from ._profiles import Capabilities, Profile
+from ._profiles import Capabilities, Profile, set_local_starter
 from ._stream import AsyncResponseStream
 from ._sync import Client, ResponseStream
 from .tasks._observer import install as _install_task_observer
 from .types import Response, StreamEvent
 
 _install_task_observer()  # every response respnb creates is recorded (lazily opened SQLite)
+
+
+def _start_local_server() -> str:
+    from .server.launch import ensure_local_server
+
+    return str(ensure_local_server())
+
+
+set_local_starter(_start_local_server)  # the 'local' profile's server, started on demand
 
 __all__ = [
     "APIConnectionError",
@@ -65,6 +74,7 @@ __all__ = [
     "UnprocessableEntityError",
     "UnsupportedFeatureError",
     "WaitTimeoutError",
+    "set_local_starter",
     "__version__",
     "tasks",
     "types",

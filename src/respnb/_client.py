@@ -35,15 +35,19 @@ class AsyncClient:
     ``profile`` is a built-in name (``openai``, ``manus``, ``maniac``, ``compatible``,
     ``local``), a name declared in ``<home>/profiles.toml``, a :class:`Profile`, or None for
     the default (``$RESPNB_PROFILE``, config ``default``, ``openai`` if ``$OPENAI_API_KEY``,
-    else ``local``). ``base_url``/``api_key`` override the profile's. ``transport`` replaces
-    the network layer (``httpx.MockTransport`` in tests); ``sleep`` replaces ``asyncio.sleep``
-    for retry and polling waits. ``capabilities`` overrides the profile's capability flags.
+    else ``local``); a preset name (``litellm``, ``vllm``, ``ollama``, ``llamacpp``,
+    ``llamastack``) is the ``compatible`` profile with that preset. ``preset=`` (or
+    ``$RESPNB_PRESET``) applies a preset's capabilities (docs/providers.md).
+    ``base_url``/``api_key`` override the profile's. ``transport`` replaces the network layer
+    (``httpx.MockTransport`` in tests); ``sleep`` replaces ``asyncio.sleep`` for retry and
+    polling waits. ``capabilities`` overrides the profile's capability flags.
     """
 
     def __init__(
         self,
         profile: str | Profile | None = None,
         *,
+        preset: str | None = None,
         base_url: str | None = None,
         api_key: str | None = None,
         timeout: float | httpx.Timeout = 60.0,
@@ -54,7 +58,7 @@ class AsyncClient:
         capabilities: Mapping[str, bool] | None = None,
         sleep: Sleep | None = None,
     ) -> None:
-        resolved = resolve_profile(profile, base_url=base_url, api_key=api_key)
+        resolved = resolve_profile(profile, base_url=base_url, api_key=api_key, preset=preset)
         if capabilities:
             resolved = resolved.with_overrides(capabilities=dict(capabilities))
         resolved.require_api_key()

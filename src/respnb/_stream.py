@@ -33,6 +33,7 @@ work). A background create cut before its id arrived is sent again with the same
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -119,7 +120,9 @@ class AsyncResponseStream:
         self._sleep = sleep
         self._observe = observe
         self._http: httpx.Response | None = None
-        self._gen: AsyncIterator[StreamEvent] | None = None
+        self._gen: AsyncIterator[list[StreamEvent]] | None = None
+        self._buffer: deque[StreamEvent] = deque()
+        self._pending_error: StreamError | None = None
         self._finished = False
         self._closed = False
         self._started = False
@@ -193,6 +196,7 @@ class AsyncResponseStream:
     async def close(self) -> None:
         """Close the connection; the snapshot stays available. Idempotent."""
         self._closed = True
+        self._buffer.clear()
         gen, self._gen = self._gen, None
         if gen is not None:
             aclose = getattr(gen, "aclose", None)
@@ -216,16 +220,43 @@ class AsyncResponseStream:
         return self
 
     async def __anext__(self) -> StreamEvent:
+        buffer = self._buffer
+        if buffer:
+            return buffer.popleft()
         if self._closed and self._gen is None:
             raise StopAsyncIteration
         if self._gen is None:
             self._gen = self._events()
+        while True:
+            try:
+                batch = await self._gen.__anext__()
+            except StopAsyncIteration:
+                await self._drop_http()
+                self._notify_end()
+                raise
+            if batch:
+                buffer.extend(batch)
+                return buffer.popleft()
+
+    async def batches(self) -> AsyncIterator[list[StreamEvent]]:
+        """The events in batches: all those decoded from one network chunk at once (what the
+        sync stream hands across its thread)."""
+        if self._buffer:
+            batch = list(self._buffer)
+            self._buffer.clear()
+            yield batch
+        if self._closed and self._gen is None:
+            return
+        if self._gen is None:
+            self._gen = self._events(batches=True)
         try:
-            return await self._gen.__anext__()
-        except StopAsyncIteration:
-            await self._drop_http()
-            self._notify_end()
-            raise
+            async for batch in self._gen:
+                if batch:
+                    yield batch
+        finally:
+            if self._gen is not None and self.done:
+                await self._drop_http()
+                self._notify_end()
 
     async def get_final_response(self) -> Response:
         """Read to the end and return the final snapshot (failed/incomplete included); a
@@ -250,19 +281,19 @@ class AsyncResponseStream:
             if isinstance(event, OutputTextDeltaEvent):
                 yield event.delta
 
-    async def _events(self) -> AsyncIterator[StreamEvent]:
+    async def _events(self, batches: bool = False) -> AsyncIterator[list[StreamEvent]]:
         while not self._finished:
             await self.open()
             http = self._http
             assert http is not None
             self._request = http.request
             if "json" in http.headers.get("content-type", ""):
-                yield await self._json_answer(http)
+                yield [await self._json_answer(http)]
                 if self._finished:
                     return
                 ended = await self._follow_json()
                 if ended is not None:
-                    yield ended
+                    yield [ended]
                     return
                 continue
             decoder = SSEDecoder()
@@ -272,18 +303,26 @@ class AsyncResponseStream:
                 async for chunk in http.aiter_bytes():
                     if len(head) < 512:
                         head += chunk[: 512 - len(head)]
-                    for sse in decoder.feed(chunk):
-                        event = self._handle(sse)
-                        if event is not None:
-                            yield event
+                    if batches:
+                        batch = self._handle_all(decoder.feed(chunk))
+                        if batch:
+                            yield batch
+                        self._raise_pending()
                         if self._finished:
                             return
-                for sse in decoder.flush():
-                    event = self._handle(sse)
-                    if event is not None:
-                        yield event
-                    if self._finished:
-                        return
+                        continue
+                    for sse in decoder.feed(chunk):  # one at a time: the snapshot keeps pace
+                        event = self._handle(sse)
+                        if event is not None:
+                            yield [event]
+                        if self._finished:
+                            return
+                batch = self._handle_all(decoder.flush())
+                if batch:
+                    yield batch
+                self._raise_pending()
+                if self._finished:
+                    return
             except httpx.TransportError as exc:
                 dropped = exc
             finally:
@@ -300,7 +339,7 @@ class AsyncResponseStream:
             if dropped is None and not self._finished:
                 ended = await self._ended_without_event()
                 if ended is not None:
-                    yield ended
+                    yield [ended]
                     return
             if self._finished:
                 return
@@ -399,6 +438,29 @@ class AsyncResponseStream:
         self.terminal_event = event
         self._notify_start()
         return event
+
+    def _handle_all(self, sses: list[ServerSentEvent]) -> list[StreamEvent]:
+        """The events of one chunk, up to the terminal one; a malformed event raises after
+        the events before it were fed (they stay in the snapshot)."""
+        out: list[StreamEvent] = []
+        for sse in sses:
+            try:
+                event = self._handle(sse)
+            except StreamError as exc:
+                if not out:
+                    raise
+                self._pending_error = exc  # raised once the events before it are handed out
+                break
+            if event is not None:
+                out.append(event)
+            if self._finished:
+                break
+        return out
+
+    def _raise_pending(self) -> None:
+        error, self._pending_error = self._pending_error, None
+        if error is not None:
+            raise error
 
     def _handle(self, sse: ServerSentEvent) -> StreamEvent | None:
         if is_done(sse):
