@@ -1,4 +1,5 @@
-"""The ``respnb`` command. Subcommands: ``serve`` (the local Responses API server).
+"""The ``respnb`` command. Subcommands: ``serve`` (the local Responses API server) and
+``doctor`` (probe a server's capabilities).
 
 Other modules add subcommands by appending to :data:`SUBCOMMANDS`: a function taking the
 argparse subparsers object that registers its parser and sets ``func`` (``args -> int``).
@@ -121,7 +122,13 @@ def _add_serve(sub: Any) -> None:
     p.set_defaults(func=_serve)
 
 
-SUBCOMMANDS: list[Callable[[Any], None]] = [_add_serve]
+def _add_doctor(sub: Any) -> None:
+    from respnb._doctor import add_doctor
+
+    add_doctor(sub)
+
+
+SUBCOMMANDS: list[Callable[[Any], None]] = [_add_serve, _add_doctor]
 """Registrars of subcommands; each adds one parser to the subparsers object."""
 
 

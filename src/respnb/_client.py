@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 
 from ._base_client import AsyncAPIClient
+from ._probe import ProbeReport, probe
 from ._profiles import Profile, resolve_profile
 from ._retry import Sleep
 from .resources import (
@@ -93,6 +94,12 @@ class AsyncClient:
 
     def __repr__(self) -> str:
         return f"<AsyncClient profile={self.profile.name!r} kind={self.profile.kind!r}>"
+
+    async def probe(self, *, model: str | None = None) -> ProbeReport:
+        """Find out with small safe requests what the server supports (whatever this
+        profile's flags say): a :class:`~respnb._probe.ProbeReport` (``.table()``,
+        ``.capabilities()``, ``.closest_preset()``). Creates and deletes a few responses."""
+        return await probe(self._api, model=model)
 
     async def close(self) -> None:
         """Close the connection pool."""

@@ -13,6 +13,7 @@ import httpx
 
 from ._client import AsyncClient
 from ._loop_thread import LoopThread, loop_thread
+from ._probe import ProbeReport
 from ._profiles import Profile
 from ._retry import Sleep
 from ._sync_stream import ResponseStream
@@ -80,6 +81,10 @@ class Client:
 
     def __repr__(self) -> str:
         return f"<Client profile={self.profile.name!r} kind={self.profile.kind!r}>"
+
+    def probe(self, *, model: str | None = None) -> ProbeReport:
+        """What the server supports (see :meth:`AsyncClient.probe`)."""
+        return self._loop.run(self._async.probe(model=model))
 
     def close(self) -> None:
         """Close the connection pool."""
