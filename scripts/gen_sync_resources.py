@@ -91,9 +91,7 @@ class Module:
 
     def classes(self) -> list[ast.ClassDef]:
         return [
-            s
-            for s in self.tree.body
-            if isinstance(s, ast.ClassDef) and s.name.startswith("Async")
+            s for s in self.tree.body if isinstance(s, ast.ClassDef) and s.name.startswith("Async")
         ]
 
 

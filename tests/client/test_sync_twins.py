@@ -58,9 +58,7 @@ def test_create_parameters_are_typed_for_both_clients():
     sig = inspect.signature(AsyncResponses.create)
     assert "Unpack[ResponseCreateParams]" in str(sig.parameters["params"].annotation)
     sync_sig = inspect.signature(sync_mod.Responses.create)
-    assert str(sync_sig.parameters["params"].annotation) == str(
-        sig.parameters["params"].annotation
-    )
+    assert str(sync_sig.parameters["params"].annotation) == str(sig.parameters["params"].annotation)
 
 
 def _imports(path: Path) -> list[tuple[str, bool]]:
