@@ -9,6 +9,7 @@ it; ``Client.probe()`` / ``AsyncClient.probe()`` return it.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -186,7 +187,7 @@ async def _stream(p: _Probe) -> None:
     if not seqs:
         p.add("sequence numbers", False, "no sequence_number in events")
     else:
-        rising = all(b > a for a, b in zip(seqs, seqs[1:], strict=False))
+        rising = all(b > a for a, b in itertools.pairwise(seqs))
         p.add("sequence numbers", True, "increasing" if rising else "sparse / restarting")
 
 

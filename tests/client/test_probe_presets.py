@@ -117,7 +117,7 @@ def test_preset_argument_and_environment(monkeypatch):
 
 
 def test_unknown_preset_names_the_choices_and_an_existing_doc():
-    with pytest.raises(respnb.ConfigurationError, match="docs/providers.md") as info:
+    with pytest.raises(respnb.ConfigurationError, match=r"docs/providers\.md") as info:
         respnb.Client(preset="nope", base_url="http://127.0.0.1:1/v1")
     for name in PRESETS:
         assert name in str(info.value)
