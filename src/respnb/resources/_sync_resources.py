@@ -12,8 +12,10 @@ from .._sync_stream import ResponseStream
 from ._sync_base import SyncPager
 
 if TYPE_CHECKING:
+    import os
     from collections.abc import Mapping, Sequence
     from datetime import datetime
+    from pathlib import Path
     from typing import Literal
 
     from typing_extensions import Unpack
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
         VectorStoreFile,
         VectorStoreSearchPage,
     )
+    from ..types.parts import OutputFile
     from ._conversations import AsyncConversationItems, AsyncConversations
     from ._files import AsyncFiles, FileInput
     from ._params import InputTokensParams, ResponseCreateParams
@@ -365,6 +368,22 @@ class Files:
         """``GET /files/{id}/content``: the raw bytes."""
         return self._loop.run(self._r.content(file_id))
 
+    def download(
+        self,
+        file: str | OutputFile | Mapping[str, Any],
+        *,
+        to: str | os.PathLike[str] | None = None,
+    ) -> bytes | Path:
+        """Download a file the service produced: a Manus ``output_file`` part (or its dict),
+        a URL, or a file id (``GET /files/{id}/content``).
+
+        A relative ``fileUrl`` is resolved against ``base_url``. The profile's auth goes only
+        to the service's own origin; a URL elsewhere (a presigned store) gets a plain request.
+        Returns the bytes, or with ``to`` (a file, or a directory to put ``fileName`` in) the
+        path written.
+        """
+        return self._loop.run(self._r.download(file, to=to))
+
     def upload_presigned(self, file: FileInput, filename: str | None = None) -> ManusFileUpload:
         """Manus two-step upload: ``POST /files {filename}``, then PUT the bytes to the
         returned presigned ``upload_url`` with a separate plain request that carries no API
@@ -417,8 +436,12 @@ class Tasks:
         status: str | Sequence[str] | None = None,
         created_after: int | float | datetime | None = None,
         created_before: int | float | datetime | None = None,
+        record: bool = True,
     ) -> SyncPager[Response]:
-        """Every task matching the filters, auto-paginating (``limit`` is the page size)."""
+        """Every task matching the filters, auto-paginating (``limit`` is the page size).
+
+        ``record=False`` leaves the listed tasks out of the task registry (the refresher's
+        ``sync_remote`` records them itself, marking the ones created elsewhere)."""
         return SyncPager(
             self._r.list(
                 limit=limit,
@@ -429,6 +452,7 @@ class Tasks:
                 status=status,
                 created_after=created_after,
                 created_before=created_before,
+                record=record,
             ),
             self._loop,
         )

@@ -407,12 +407,14 @@ class Refresher:
         """Merge the service's task list (Manus ``/v1/tasks``) into the registry.
 
         Tasks created elsewhere (the web app) appear with ``source="remote"``. Returns how
-        many tasks were listed.
+        many tasks were listed. ``client`` may be an ``AsyncClient`` or a sync ``Client``
+        (its async client is used, on this loop).
         """
+        client = getattr(client, "async_client", client)
         self.use_client(client)
         n = 0
         prof = client.profile
-        async for resp in client.tasks.list(limit=limit, **filters):
+        async for resp in client.tasks.list(limit=limit, record=False, **filters):
             known = self.registry.get(resp.id)
             rec = self.registry.record_response(
                 resp,
