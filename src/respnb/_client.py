@@ -26,6 +26,7 @@ from .resources import (
     AsyncTasks,
     AsyncVectorStores,
 )
+from .resources._webhooks import Webhooks
 
 __all__ = ["AsyncClient"]
 
@@ -77,6 +78,7 @@ class AsyncClient:
         self.files = AsyncFiles(self._api)
         self.tasks = AsyncTasks(self._api)
         self.vector_stores = AsyncVectorStores(self._api)
+        self.webhooks = Webhooks()
 
     @property
     def profile(self) -> Profile:

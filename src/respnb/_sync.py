@@ -61,6 +61,7 @@ class Client:
         self.files = Files(self._async.files, self._loop)
         self.tasks = Tasks(self._async.tasks, self._loop)
         self.vector_stores = VectorStores(self._async.vector_stores, self._loop)
+        self.webhooks = self._async.webhooks
 
     @property
     def profile(self) -> Profile:
