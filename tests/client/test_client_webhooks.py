@@ -29,7 +29,7 @@ class Capture:
         capture = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("content-length", 0)))
                 capture.posts.append((body, dict(self.headers.items())))
                 self.send_response(204)
