@@ -12,8 +12,10 @@ good, the caller owns the open response.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
+import ssl
 import uuid
 from collections.abc import Mapping
 from typing import Any, TypeVar
@@ -32,7 +34,7 @@ from ._retry import RetryPolicy, Sleep
 
 M = TypeVar("M", bound=BaseModel)
 
-__all__ = ["AsyncAPIClient", "Query", "clean_query"]
+__all__ = ["AsyncAPIClient", "Query", "clean_query", "shared_ssl_context"]
 
 log = logging.getLogger("respnb.client")
 
@@ -55,6 +57,13 @@ def clean_query(query: Query | None) -> dict[str, Any]:
         else:
             out[key] = value
     return out
+
+
+@functools.cache
+def shared_ssl_context() -> ssl.SSLContext:
+    """One verifying TLS context for every client of the process (building one reads the
+    CA bundle: ~50 ms, which a short-lived client would otherwise pay each time)."""
+    return httpx.create_ssl_context()
 
 
 def _user_agent() -> str:
@@ -92,7 +101,9 @@ class AsyncAPIClient:
         self.sleep: Sleep = sleep if sleep is not None else asyncio.sleep
         self.retry = RetryPolicy(max_retries=max_retries, sleep=self.sleep)
         self._owns_http = http_client is None
-        self.http = http_client or httpx.AsyncClient(timeout=self.timeout, transport=transport)
+        self.http = http_client or httpx.AsyncClient(
+            timeout=self.timeout, transport=transport, verify=shared_ssl_context()
+        )
         self._base_url: str | None = None
 
     def __repr__(self) -> str:

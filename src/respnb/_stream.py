@@ -44,7 +44,7 @@ from ._accumulator import ResponseAccumulator
 from ._exceptions import APIError, StreamError, StreamInterruptedError
 from ._parsing import parse_response
 from ._retry import Sleep
-from ._sse import ServerSentEvent, SSEDecoder, is_done
+from ._sse import DONE_DATA, ServerSentEvent, SSEDecoder
 from ._stream_policy import StreamPolicy, advice, lifecycle_event_for
 from .types import (
     TERMINAL_EVENT_TYPES,
@@ -64,6 +64,8 @@ __all__ = [
     "StreamPolicy",
     "lifecycle_event_for",
 ]
+
+_ENDING = frozenset({*TERMINAL_EVENT_TYPES, "error"})
 
 Connect = Callable[[], Awaitable[httpx.Response]]
 """Opens the first connection (the POST, or the GET of ``resume``)."""
@@ -463,30 +465,32 @@ class AsyncResponseStream:
             raise error
 
     def _handle(self, sse: ServerSentEvent) -> StreamEvent | None:
-        if is_done(sse):
-            self._finished = True
+        data = sse.data
+        stripped = data.strip()
+        if not stripped:
             return None
-        if not sse.data.strip():
+        if stripped == DONE_DATA:
+            self._finished = True
             return None
         try:
-            event = parse_event(sse.data, sse.event)
+            event = parse_event(data, sse.event)
         except ValueError as exc:
-            raise StreamError(
-                f"malformed stream event from the server: {exc}", text=sse.data
-            ) from None
+            raise StreamError(f"malformed stream event from the server: {exc}", text=data) from None
         seq = event.sequence_number
-        floor = self._floor
-        if seq is not None and floor is not None and seq <= floor:
-            return None  # a replayed event already seen (after a reconnect or ``after``)
         if seq is not None:
+            floor = self._floor
+            if floor is not None and seq <= floor:
+                return None  # a replayed event already seen (after a reconnect or ``after``)
             self._last_seq = seq
         self._acc.feed(event)
-        if isinstance(event, ErrorEvent):
-            self._error_event = event
-        if event.type in TERMINAL_EVENT_TYPES:
-            self._finished = True
-            self.terminal_event = event
-        self._notify_start()
+        if event.type in _ENDING:
+            if isinstance(event, ErrorEvent):
+                self._error_event = event
+            if event.type in TERMINAL_EVENT_TYPES:
+                self._finished = True
+                self.terminal_event = event
+        if not self._started:
+            self._notify_start()
         return event
 
     async def _json_answer(self, http: httpx.Response) -> StreamEvent:

@@ -27,6 +27,12 @@ def manus_server(tmp_path: Path) -> Iterator[RunningServer]:
         yield srv
 
 
+@pytest.fixture(autouse=True)
+def _fresh_shared_tasks() -> Iterator[None]:
+    yield
+    respnb.tasks.reset()  # the shared refresher these tests start must not outlive them
+
+
 def _output_file(response: respnb.Response) -> OutputFile:
     for item in response.output:
         if isinstance(item, Message) and not isinstance(item.content, str):

@@ -11,6 +11,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 from pydantic import TypeAdapter
 
+from .._base_client import shared_ssl_context
 from .._exceptions import APIConnectionError, APIError, make_status_error
 from ..types import DeletedObject, FileObject, ListPage, ManusFileUpload
 from ..types.parts import OutputFile
@@ -150,7 +151,10 @@ class AsyncFiles:
             response = await self._api.request("GET", absolute, headers={"Accept": "*/*"})
             return response.content
         async with httpx.AsyncClient(
-            transport=self._api.transport, timeout=self._api.timeout, follow_redirects=True
+            transport=self._api.transport,
+            timeout=self._api.timeout,
+            verify=shared_ssl_context(),
+            follow_redirects=True,
         ) as plain:
             try:
                 response = await plain.get(absolute)
@@ -181,7 +185,9 @@ class AsyncFiles:
     async def _put_presigned(self, url: str, content: bytes) -> None:
         # A fresh client: nothing of the profile (auth, headers) can leak to a third party.
         async with httpx.AsyncClient(
-            transport=self._api.transport, timeout=self._api.timeout
+            transport=self._api.transport,
+            timeout=self._api.timeout,
+            verify=shared_ssl_context(),
         ) as plain:
             try:
                 response = await plain.put(url, content=content)
