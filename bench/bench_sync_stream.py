@@ -82,11 +82,11 @@ def run_respnb(base_url: str) -> int:
     import respnb
 
     n = 0
-    with respnb.Client("compatible", base_url=base_url) as client:
-        with client.responses.stream(model="gpt-bench", input="hi") as stream:
-            for _ in stream:
-                n += 1
-            final = stream.get_final_response()
+    client = respnb.Client("compatible", base_url=base_url)
+    with client, client.responses.stream(model="gpt-bench", input="hi") as stream:
+        for _ in stream:
+            n += 1
+        final = stream.get_final_response()
     assert final.status == "completed", final.status
     return n
 
@@ -96,11 +96,11 @@ def run_respnb_async(base_url: str) -> int:
 
     async def main() -> int:
         n = 0
-        async with respnb.AsyncClient("compatible", base_url=base_url) as client:
-            async with client.responses.stream(model="gpt-bench", input="hi") as stream:
-                async for _ in stream:
-                    n += 1
-                final = await stream.get_final_response()
+        client = respnb.AsyncClient("compatible", base_url=base_url)
+        async with client, client.responses.stream(model="gpt-bench", input="hi") as stream:
+            async for _ in stream:
+                n += 1
+            final = await stream.get_final_response()
         assert final.status == "completed", final.status
         return n
 
@@ -111,11 +111,11 @@ def run_openai(base_url: str) -> int:
     import openai
 
     n = 0
-    with openai.OpenAI(base_url=base_url, api_key="x") as client:
-        with client.responses.stream(model="gpt-bench", input="hi") as stream:
-            for _ in stream:
-                n += 1
-            final = stream.get_final_response()
+    client = openai.OpenAI(base_url=base_url, api_key="x")
+    with client, client.responses.stream(model="gpt-bench", input="hi") as stream:
+        for _ in stream:
+            n += 1
+        final = stream.get_final_response()
     assert final.status == "completed", final.status
     return n
 
