@@ -98,7 +98,10 @@ class Capabilities(BaseModel):
     presigned_files: bool = False
     """Manus two-step upload (``POST /files {filename}`` then PUT to ``upload_url``)."""
     tasks: bool = False
-    """Manus ``/tasks`` list/update."""
+    """Manus ``/tasks`` update (rename, share, hide)."""
+    task_list: bool = False
+    """``GET /tasks`` lists the account's tasks with status filters (Manus, respnb's own
+    server): the refresher follows many background tasks with one listing per sweep."""
     tools: bool = True
     idempotency: bool = False
     """The server honours ``Idempotency-Key`` on ``POST /responses`` (a re-sent create answers
@@ -261,6 +264,7 @@ def builtin_profile(name: str, *, preset: str | None = None) -> Profile:
                 files=True,
                 presigned_files=True,
                 tasks=True,
+                task_list=True,
             ),
         )
     if name == "maniac":
@@ -296,7 +300,7 @@ def builtin_profile(name: str, *, preset: str | None = None) -> Profile:
             kind="local",
             auth="none",
             default_model="respnb-demo",
-            capabilities=Capabilities(idempotency=True),
+            capabilities=Capabilities(idempotency=True, task_list=True),
         )
     raise ConfigurationError(
         f"unknown profile {name!r}: use one of {list(BUILTIN_PROFILES)}, a preset "

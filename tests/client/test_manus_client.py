@@ -51,9 +51,9 @@ def test_sync_remote_with_the_sync_client_marks_tasks_made_elsewhere(manus_serve
             json={"model": "manus-1.5", "input": title},
         )
         web_ids.append(r.json()["id"])
+    table = respnb.tasks()  # the shared registry records what this kernel creates
     client = respnb.Client("manus", base_url=manus_server.base_url, api_key=KEY)
     mine = client.responses.create(model="manus-1.5", input="my own plan", background=True)
-    table = respnb.tasks()
     assert table.sync_remote(client) == 3
     for rid in web_ids:
         assert table.get(rid).source == "remote"

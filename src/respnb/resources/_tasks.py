@@ -1,4 +1,4 @@
-"""``client.tasks``: the Manus task list (``GET /tasks``), update and delete."""
+"""``client.tasks``: the task list (``GET /tasks``: Manus, respnb's server), update, delete."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ class AsyncTasks:
         created_after: int | float | datetime | None,
         created_before: int | float | datetime | None,
     ) -> dict[str, Any]:
-        self._api.profile.require("tasks")
+        self._api.profile.require("task_list")
         _check_range("limit", limit, 1, 1000)
         _check_choice("order", order, ("asc", "desc"))
         _check_choice("order_by", order_by, ("created_at", "updated_at"))

@@ -1,9 +1,13 @@
 """The refresher: keeps in-flight tasks of the registry current, on the client's event loop.
 
-Each in-flight task gets one follower coroutine. A follower streams (``GET ?stream=true
-&starting_after=<stored cursor>``) when the profile can resume and a stream slot is free,
-and polls ``GET /responses/{id}`` with exponential backoff otherwise. Requests share a
-semaphore (bounded concurrency) and one client per profile (one connection pool each).
+Each in-flight task gets one follower coroutine. With webhooks (:meth:`Refresher.use_webhooks`)
+it polls nothing: a verified event triggers one retrieve. Where the service lists its tasks
+(capability ``task_list``: Manus, respnb's own server) one :class:`~._watch.ListWatcher` per
+client sweeps the running list for all of them. Elsewhere a follower streams (``GET
+?stream=true&starting_after=<stored cursor>``) when the profile can resume and few tasks are
+followed, and polls ``GET /responses/{id}`` at an interval that follows the task's age.
+Requests share a semaphore (bounded concurrency) and one client per profile (one connection
+pool each).
 Nothing here blocks the kernel: everything runs on the loop thread; the kernel-facing
 helpers submit coroutines with :meth:`Refresher.run`.
 """
@@ -12,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import random
 import time
 from collections.abc import Awaitable, Callable, Coroutine
 from concurrent.futures import Future
@@ -21,6 +24,7 @@ from typing import Any, Protocol, TypeVar
 
 from respnb.types import TERMINAL_STATUSES, Response
 
+from ._watch import ListWatcher, poll_delay
 from .registry import TaskRecord, TaskRegistry
 
 __all__ = ["ClientFactory", "Refresher"]
@@ -70,6 +74,7 @@ class Refresher:
         poll_max: float = 10.0,
         poll_factor: float = 1.6,
         confirm_delay: float = 0.3,
+        poll_floor: float = 2.0,
     ) -> None:
         self.registry = registry
         self.loop = loop
@@ -85,6 +90,11 @@ class Refresher:
         self.poll_max = poll_max
         self.poll_factor = poll_factor
         self.confirm_delay = confirm_delay
+        self.poll_floor = poll_floor
+        """After the first poll, a task is polled no faster than this (seconds)."""
+        self._watchers: dict[int, ListWatcher | None] = {}
+        self._webhook_fallback: float | None = None
+        self._wake: dict[str, asyncio.Event] = {}
         self._streams = 0
         self._following: dict[str, asyncio.Task[None]] = {}
         self._cancel_requested: set[str] = set()
@@ -123,6 +133,9 @@ class Refresher:
         tasks = list(self._following.values())
         for task in tasks:
             task.cancel()
+        for watcher in self._watchers.values():
+            if watcher is not None:
+                watcher.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         for client in self._owned:
             with contextlib.suppress(Exception):
@@ -131,6 +144,30 @@ class Refresher:
         if self._http is not None:
             await self._http.aclose()
             self._http = None
+
+    def use_webhooks(self, fallback: float = 300.0) -> None:
+        """Webhooks are configured: poll nothing; each verified event refreshes its task
+        (:meth:`refresh_one`). A task with no event for ``fallback`` seconds is retrieved
+        once, in case an event was lost."""
+        self._webhook_fallback = fallback
+
+    def _watcher_for(self, client: Any) -> ListWatcher | None:
+        key = id(client)
+        if key not in self._watchers:
+            prof = getattr(client, "profile", None)
+            lists = bool(getattr(prof, "supports", lambda _f: False)("task_list"))
+            self._watchers[key] = (
+                ListWatcher(
+                    client,
+                    lambda resp: self._record(client, resp),
+                    self._request,
+                    initial=self.poll_initial,
+                    high=self.poll_max,
+                )
+                if lists
+                else None
+            )
+        return self._watchers[key]
 
     def use_client(self, client: _ClientLike) -> None:
         """Use ``client`` for every task recorded under its profile and base URL."""
@@ -225,20 +262,54 @@ class Refresher:
         task.add_done_callback(lambda _t: self._following.pop(id, None))
 
     async def _follow(self, id: str) -> None:
-        delay = self.poll_initial
+        rec = self.registry.get(id)
+        if rec is None or not rec.in_flight:
+            return
+        try:
+            client = self.client_for(rec)
+        except Exception as exc:  # e.g. a key that is not configured in this kernel
+            self.errors.append(f"{id}: no client for profile {rec.profile!r}")
+            self.registry.upsert(id, {"error": f"cannot refresh: {exc}"})
+            return
+        if self._webhook_fallback is not None:
+            await self._await_events(client, id)
+            return
+        watcher = self._watcher_for(client)
+        if watcher is not None:
+            await watcher.follow(id, rec.status)
+            return
+        await self._poll(client, id)
+
+    async def _await_events(self, client: Any, id: str) -> None:
+        """Webhooks: wait for :meth:`refresh_one` to record a change; retrieve only after a
+        long silence."""
+        assert self._webhook_fallback is not None
+        wake = self._wake.setdefault(id, asyncio.Event())
+        try:
+            while True:
+                rec = self.registry.get(id)
+                if rec is None or not rec.in_flight:
+                    return
+                try:
+                    await asyncio.wait_for(wake.wait(), self._webhook_fallback)
+                except (asyncio.TimeoutError, TimeoutError):
+                    with contextlib.suppress(Exception):
+                        self._record(
+                            client, await self._request(partial(client.responses.retrieve, id))
+                        )
+                wake.clear()
+        finally:
+            self._wake.pop(id, None)
+
+    async def _poll(self, client: Any, id: str) -> None:
+        first = True
         while True:
             rec = self.registry.get(id)
             if rec is None or not rec.in_flight:
                 return
-            try:
-                client = self.client_for(rec)
-            except Exception as exc:  # e.g. a key that is not configured in this kernel
-                self.errors.append(f"{id}: no client for profile {rec.profile!r}")
-                self.registry.upsert(id, {"error": f"cannot refresh: {exc}"})
-                return
-            can_stream = self._can_stream(client) and self._streams < self.max_streams
+            few = len(self._following) <= self.max_streams
+            can_stream = few and self._can_stream(client) and self._streams < self.max_streams
             if can_stream and await self._stream(client, rec):
-                delay = self.poll_initial
                 continue
             try:
                 resp = await self._request(partial(client.responses.retrieve, id))
@@ -261,8 +332,10 @@ class Refresher:
                     return
                 if not rec.in_flight:
                     return
-            await asyncio.sleep(delay * random.uniform(0.8, 1.2))
-            delay = min(delay * self.poll_factor, self.poll_max)
+            age = time.time() - (rec.created_at or time.time())
+            low = self.poll_initial if first else max(self.poll_floor, self.poll_initial)
+            first = False
+            await asyncio.sleep(poll_delay(age, low, self.poll_max))
 
     def _can_stream(self, client: Any) -> bool:
         prof = getattr(client, "profile", None)
@@ -340,6 +413,9 @@ class Refresher:
         client = self.client_for(rec)
         resp = await self._request(lambda: client.responses.retrieve(id))
         new = self._record(client, resp)
+        wake = self._wake.get(id)
+        if wake is not None:
+            wake.set()
         if new.in_flight:
             self._start(id)
         return new
