@@ -2,7 +2,8 @@
 
 * :class:`ListWatcher`: where the service lists its tasks (``GET /tasks?status=running``: Manus,
   and respnb's own server), one listing page per sweep covers every running task of a client;
-  a task that leaves the running list is retrieved once and recorded. The sweep interval
+  a task that leaves the running list is found in the list of settled tasks (most recently
+  updated first) and recorded from there, else retrieved once. The sweep interval
   backs off while nothing changes and snaps back when something does.
 * :func:`poll_delay`: elsewhere, each task is polled at an interval that follows its observed
   pace: a fraction of its age (a task that has run for a minute will likely run on), never
@@ -22,6 +23,8 @@ from respnb.types import Response
 
 __all__ = ["ListWatcher", "poll_delay"]
 
+SETTLED = ("completed", "error", "pending")
+"""Task-list statuses of tasks that no longer run (Manus names; respnb's server takes them)."""
 PACE_SHARE = 0.35
 """Poll a task again after this share of its age."""
 
@@ -51,6 +54,7 @@ class ListWatcher:
         high: float = 10.0,
         factor: float = 1.5,
         page_size: int = 1000,
+        max_settled_pages: int = 3,
     ) -> None:
         self.client = client
         self._record = record
@@ -59,6 +63,7 @@ class ListWatcher:
         self.high = high
         self.factor = factor
         self.page_size = page_size
+        self.max_settled_pages = max_settled_pages
         self._waiting: dict[str, asyncio.Event] = {}
         self._statuses: dict[str, str | None] = {}
         self._task: asyncio.Task[None] | None = None
@@ -116,13 +121,38 @@ class ListWatcher:
                 changed = True
         if gone:
             changed = True
-            await asyncio.gather(*(self._settle(rid) for rid in gone), return_exceptions=True)
+            missing = await self._settle_listed(gone)
+            await asyncio.gather(*(self._settle(rid) for rid in missing), return_exceptions=True)
         return changed
 
-    async def _settle(self, rid: str) -> None:
-        """A task left the running list: retrieve it once, record it, wake its follower."""
-        resp = await self._request(lambda: self.client.responses.retrieve(rid))
+    async def _settle_listed(self, gone: list[str]) -> list[str]:
+        """Tasks that left the running list, found in the list of settled tasks (most recently
+        updated first): recorded from there. Returns the ids not found (retrieved one by one)."""
+        wanted = set(gone)
+        pager = self.client.tasks.list(
+            limit=min(self.page_size, max(100, 2 * len(wanted))),
+            order="desc",
+            order_by="updated_at",
+            status=list(SETTLED),
+            record=False,
+        )
+        pages = 0
+        async for page in pager.pages():
+            pages += 1
+            for resp in page.data:
+                if resp.id in wanted:
+                    wanted.discard(resp.id)
+                    self._finish(resp)
+            if not wanted or pages >= self.max_settled_pages:
+                break
+        return [rid for rid in gone if rid in wanted]
+
+    def _finish(self, resp: Response) -> None:
         rec = self._record(resp)
-        self._statuses[rid] = resp.status
+        self._statuses[resp.id] = resp.status
         if not rec.in_flight:
-            self._waiting[rid].set()
+            self._waiting[resp.id].set()
+
+    async def _settle(self, rid: str) -> None:
+        """A task left the running list and was not listed as settled: retrieve it once."""
+        self._finish(await self._request(lambda: self.client.responses.retrieve(rid)))
