@@ -49,7 +49,9 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(setting: str, db: Path, hook_port: int | None) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(
+    setting: str, db: Path, hook_port: int | None
+) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     dialect = "manus" if setting == "manus" else "openai"
     cmd = [sys.executable, "-m", "respnb", "serve", "--port", str(port), "--db", str(db)]
