@@ -312,7 +312,7 @@ def _check_preset(preset: str) -> str:
     found = canonical_preset(preset)
     if found is None:
         raise ConfigurationError(
-            f"unknown preset {preset!r}; choose one of {sorted(PRESETS)} "
+            f"unknown compatible preset {preset!r}; choose one of {sorted(PRESETS)} "
             "(docs/providers.md says what each allows; `respnb doctor URL` checks a server)."
         )
     return found
