@@ -19,12 +19,12 @@ import contextlib
 import time
 from collections.abc import Awaitable, Callable, Coroutine
 from concurrent.futures import Future
-from functools import partial
 from typing import Any, Protocol, TypeVar
 
-from respnb.types import TERMINAL_STATUSES, Response
+from respnb.types import Response
 
-from ._watch import ListWatcher, poll_delay
+from ._follow import Followers
+from ._watch import ListWatcher
 from .registry import TaskRecord, TaskRegistry
 
 __all__ = ["ClientFactory", "Refresher"]
@@ -59,7 +59,7 @@ def _key(name: str | None, base_url: str | None) -> tuple[str, str]:
     return (name or "", (base_url or "").rstrip("/"))
 
 
-class Refresher:
+class Refresher(Followers):
     """Follows in-flight tasks and records every change in the registry."""
 
     def __init__(
@@ -279,104 +279,6 @@ class Refresher:
             await watcher.follow(id, rec.status)
             return
         await self._poll(client, id)
-
-    async def _await_events(self, client: Any, id: str) -> None:
-        """Webhooks: wait for :meth:`refresh_one` to record a change; retrieve only after a
-        long silence."""
-        assert self._webhook_fallback is not None
-        wake = self._wake.setdefault(id, asyncio.Event())
-        try:
-            while True:
-                rec = self.registry.get(id)
-                if rec is None or not rec.in_flight:
-                    return
-                try:
-                    await asyncio.wait_for(wake.wait(), self._webhook_fallback)
-                except (asyncio.TimeoutError, TimeoutError):
-                    with contextlib.suppress(Exception):
-                        self._record(
-                            client, await self._request(partial(client.responses.retrieve, id))
-                        )
-                wake.clear()
-        finally:
-            self._wake.pop(id, None)
-
-    async def _poll(self, client: Any, id: str) -> None:
-        first = True
-        while True:
-            rec = self.registry.get(id)
-            if rec is None or not rec.in_flight:
-                return
-            few = len(self._following) <= self.max_streams
-            can_stream = few and self._can_stream(client) and self._streams < self.max_streams
-            if can_stream and await self._stream(client, rec):
-                continue
-            try:
-                resp = await self._request(partial(client.responses.retrieve, id))
-            except Exception as exc:
-                code = _status_code(exc)
-                if code == 404:
-                    self._record_error(id, "not found on the server (deleted or expired)")
-                    return
-                self.errors.append(f"{id}: {type(exc).__name__}")
-                if code is not None and 400 <= code < 500 and code not in (408, 409, 429):
-                    # will not fix itself (auth, bad request): stop following, keep the row
-                    self.registry.upsert(id, {"error": f"refresh failed: {exc}"})
-                    return
-                resp = None
-            if resp is not None:
-                rec = self._record(client, resp)
-                if resp.normalized_status in TERMINAL_STATUSES:
-                    if id in self._cancel_requested:
-                        await self._confirm(client, id)
-                    return
-                if not rec.in_flight:
-                    return
-            age = time.time() - (rec.created_at or time.time())
-            low = self.poll_initial if first else max(self.poll_floor, self.poll_initial)
-            first = False
-            await asyncio.sleep(poll_delay(age, low, self.poll_max))
-
-    def _can_stream(self, client: Any) -> bool:
-        prof = getattr(client, "profile", None)
-        supports = getattr(prof, "supports", None)
-        return bool(supports("resume")) if callable(supports) else False
-
-    async def _stream(self, client: Any, rec: TaskRecord) -> bool:
-        """Follow a stream from the stored cursor; True if the task reached a terminal status."""
-        self._streams += 1
-        last_saved = time.monotonic()
-        try:
-            stream = client.responses.resume(rec.id, after=rec.cursor, auto_resume=False)
-            async with stream:
-                async for event in stream:
-                    if getattr(event, "type", None) == "response.in_progress":
-                        self.registry.upsert(
-                            rec.id,
-                            {
-                                "status": "in_progress",
-                                "normalized_status": "in_progress",
-                                "started_at": time.time(),
-                            },
-                        )
-                    cursor = stream.cursor
-                    if cursor is not None and time.monotonic() - last_saved > 1.0:
-                        self.registry.set_cursor(rec.id, cursor)
-                        last_saved = time.monotonic()
-                final = stream.snapshot()
-                if stream.cursor is not None:
-                    self.registry.set_cursor(rec.id, stream.cursor)
-            if final is not None and final.normalized_status in TERMINAL_STATUSES:
-                # the stream's snapshot lacks server-side fields; fetch the stored response
-                resp = await self._request(lambda: client.responses.retrieve(rec.id))
-                self._record(client, resp)
-                return resp.normalized_status in TERMINAL_STATUSES
-            return False
-        except Exception as exc:
-            self.errors.append(f"{rec.id}: stream {type(exc).__name__}")
-            return False
-        finally:
-            self._streams -= 1
 
     async def _confirm(self, client: Any, id: str) -> None:
         """A status seen right after a cancel is provisional: poll once more and keep that."""
