@@ -14,6 +14,7 @@ import pytest
 from pydantic import BaseModel
 
 import respnb
+from respnb._presets import PRESETS
 from respnb.types import FunctionCall
 from tests.peers.launch import Peer
 from tests.reliability.proxy import FaultProxy, Forward, Seen
@@ -191,3 +192,16 @@ def test_litellm_tools_json_schema_and_errors(ll: respnb.Client) -> None:
     text = str(info.value)
     assert text.startswith("Error code 400 (POST /v1/responses): ")
     assert "Invalid model name" in text and "[400]" not in text
+
+
+def test_litellm_preset_agrees_with_the_probe(litellm_peer: Peer) -> None:
+    with respnb.Client(
+        "compatible", base_url=litellm_peer.base_url, api_key=litellm_peer.api_key
+    ) as client:
+        report = client.probe(model="bridge")
+    table = report.table()
+    for flag, allowed in PRESETS["litellm"].items():
+        assert not allowed
+        assert report.get(flag).ok is not True, (flag, table)  # refused: it does not work
+    assert report.get("input_tokens").ok is True, table  # allowed: it works
+    assert report.get("create").ok is True and report.get("streaming").ok is True, table
