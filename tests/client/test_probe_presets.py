@@ -135,3 +135,10 @@ def test_local_profile_uses_the_installed_starter():
             _ = respnb.AsyncClient("local").base_url
     finally:
         set_local_starter(previous)
+
+
+def test_a_preset_name_is_a_profile_for_the_magic(monkeypatch):
+    # %%respond -p litellm resolves the name like this, with the base URL from the environment
+    monkeypatch.setenv("RESPNB_BASE_URL", "http://127.0.0.1:4000/v1")
+    prof = resolve_profile("litellm")
+    assert prof.base_url == "http://127.0.0.1:4000/v1" and not prof.supports("cancel")
