@@ -21,7 +21,7 @@ from typing import Any, get_args
 
 from pydantic import TypeAdapter
 
-from ._item_slots import EMPTY, Part, Slot, merge, merge_parts
+from ._item_slots import Part, Slot, merge, merge_parts
 from .types import (
     TERMINAL_STATUSES,
     ErrorEvent,
@@ -290,11 +290,13 @@ class ResponseAccumulator:
         if isinstance(item_id, str) and item_id in self._ids:
             index = self._ids[item_id]
         slot = self._slots.get(index)
-        if slot is not None and slot.model is None:
-            # Keep the server's item unless it left empty a field we accumulated.
-            lost = [k for k in slot.payload() if getattr(model, k, None) in EMPTY]
-            if lost:
-                self._add_slot(index, merge(model.to_dict(), slot.dump()))
+        if slot is not None and slot.model is None and slot.payload():
+            # Keep the server's item unless it left empty a field we accumulated (down to
+            # the parts: a text or its annotations).
+            ours, theirs = slot.dump(), model.to_dict()
+            merged = merge_parts(merge(theirs, ours), ours)
+            if merged != theirs:
+                self._add_slot(index, merged)
                 return
         self._add_slot(index, None, model)
 

@@ -260,3 +260,31 @@ async def test_string_status_codes_are_not_printed_twice(make_client, recorder):
         await client.responses.create(model="m", input="x")
     assert str(info.value).startswith("Error code 400 (POST /v1/responses): bad model")
     assert "[400]" not in str(info.value)
+
+
+async def test_output_item_done_keeps_streamed_annotations(make_client, recorder):
+    events = _reasoning_stream()
+    done = {
+        "type": "response.output_item.done",
+        "output_index": 2,
+        "item": {
+            "type": "message",
+            "id": "msg_1",
+            "role": "assistant",
+            "status": "completed",
+            "content": [{"type": "output_text", "text": "Hi", "annotations": []}],
+        },
+    }
+    events.insert(-1, done)
+    completed = events[-1]["response"]
+    completed["output"] = []  # a slimmed completed: the items only streamed
+    for i, e in enumerate(events):
+        e["sequence_number"] = i
+    recorder.queue.append(sse_response(sse_bytes(events)))
+    client = make_client()
+    async with client.responses.stream(model="m", input="x") as s:
+        final = await s.get_final_response()
+    message = final.output[2]
+    assert message.status == "completed"
+    assert message.content[0].annotations[0].url == "https://x.test"
+    assert final.output[0].summary[0].text == "Thinking hard"
