@@ -90,6 +90,15 @@ def _doctor(args: argparse.Namespace) -> int:
         return 2
     print(f"{args.url}  model={report.model}")
     print(report.table())
+    created = report.get("create")
+    if created is None or created.ok is not True:
+        why = created.detail if created is not None else "no answer"
+        print(
+            f"respnb doctor: no response could be created at {args.url} ({why}). Check the "
+            "URL (it ends in /v1), the key (--key-env VAR) and the model (--model).",
+            file=sys.stderr,
+        )
+        return 2
     if args.write:
         path = write_profile(args.write, report.profile_spec(api_key_env=args.key_env))
         print(f"\nsaved [profiles.{args.write}] in {path}; use Client({args.write!r})")

@@ -77,10 +77,13 @@ class ProbeReport:
         lines = [f"{'feature':<{width}}  ok   detail", f"{'-' * width}  ---  ------"]
         for f in self.findings:
             lines.append(f"{f.feature:<{width}}  {marks[f.ok]:<3}  {f.detail}")
-        preset, diff = self.closest_preset()
-        extra = f" (differs in: {', '.join(diff)})" if diff else " (matches)"
         lines.append("")
-        lines.append(f"closest preset: {preset}{extra}")
+        if not self.capabilities():
+            lines.append("closest preset: unknown (nothing could be checked)")
+        else:
+            preset, diff = self.closest_preset()
+            extra = f" (differs in: {', '.join(diff)})" if diff else " (matches)"
+            lines.append(f"closest preset: {preset}{extra}")
         return "\n".join(lines)
 
     def profile_spec(self, *, api_key_env: str | None = None) -> dict[str, Any]:

@@ -78,6 +78,12 @@ def test_doctor_keeps_other_profiles_and_reports_a_missing_key(local_server, cap
     assert data["profiles"]["b"]["capabilities"]["resume"] is True
     assert main(["doctor", local_server.base_url, "--key-env", "NOPE_UNSET"]) == 2
     assert "$NOPE_UNSET is not set" in capsys.readouterr().err
+    dead = local_server.base_url.replace("/v1", "/nowhere/v1")
+    assert main(["doctor", dead, "--model", "respnb-demo", "--write", "c"]) == 2
+    captured = capsys.readouterr()
+    assert "no response could be created" in captured.err and "Check the URL" in captured.err
+    assert "closest preset: unknown" in captured.out
+    assert "c" not in tomllib.loads(path.read_text())["profiles"]  # nothing written
 
 
 def test_litellm_preset_counts_tokens_and_refuses_previous_response_id():
