@@ -24,17 +24,15 @@ JSON is fed as one lifecycle event; a non-terminal one (``queued``) is followed 
 resuming (once) where the :class:`~respnb._stream_policy.StreamPolicy` allows, else by
 ``responses.wait``; with neither, a :class:`StreamError` names ``responses.wait(id)``.
 
-**Failures.** A drop that cannot be continued raises
-:class:`~respnb._exceptions.StreamInterruptedError`: the drop is ``__cause__``, the partial
-snapshot is attached, and the advice fits the policy (no resume advice where resuming cannot
-work). A background create cut before its id arrived is sent again with the same
-``Idempotency-Key`` when the policy says the server honours it.
+**Failures** (:mod:`respnb._stream_recovery`): a drop that cannot be continued raises
+:class:`~respnb._exceptions.StreamInterruptedError` (the drop as ``__cause__``, the partial
+snapshot, advice that fits the policy); a cut background create may be sent again.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -45,7 +43,14 @@ from ._exceptions import APIError, StreamError
 from ._parsing import parse_response
 from ._retry import Sleep
 from ._sse import DONE_DATA, ServerSentEvent, SSEDecoder
-from ._stream_policy import StreamPolicy, lifecycle_event_for
+from ._stream_policy import (
+    Connect,
+    Fetch,
+    Observe,
+    Reconnect,
+    StreamPolicy,
+    lifecycle_event_for,
+)
 from ._stream_recovery import StreamRecovery
 from .types import (
     TERMINAL_EVENT_TYPES,
@@ -67,15 +72,6 @@ __all__ = [
 ]
 
 _ENDING = frozenset({*TERMINAL_EVENT_TYPES, "error"})
-
-Connect = Callable[[], Awaitable[httpx.Response]]
-"""Opens the first connection (the POST, or the GET of ``resume``)."""
-Reconnect = Callable[[str, "int | None"], Awaitable[httpx.Response]]
-"""Reopens a stored response's stream: ``(response_id, starting_after)``."""
-Fetch = Callable[[str], Awaitable[Response]]
-"""Retrieves a stored response (to learn why a stream ended with no terminal event)."""
-Observe = Callable[[Response], None]
-"""Called with the snapshot when the stream starts (first id seen) and when it ends."""
 
 
 class AsyncResponseStream(StreamRecovery):
@@ -410,24 +406,3 @@ class AsyncResponseStream(StreamRecovery):
         if not self._started:
             self._notify_start()
         return event
-
-    def _notify_start(self) -> None:
-        if self._started or self._observe is None or not self.response_id:
-            return
-        self._started = True
-        self._safe_observe()
-
-    def _notify_end(self) -> None:
-        if self._observe is None or self._ended or not self.response_id:
-            return
-        self._ended = True
-        self._safe_observe()
-
-    def _safe_observe(self) -> None:
-        assert self._observe is not None
-        try:
-            self._observe(self.snapshot())
-        except Exception:  # observers never break a stream
-            import logging
-
-            logging.getLogger("respnb.client").exception("stream observer failed")

@@ -8,11 +8,31 @@ sentence an error ends with, so the user is never told to resume what cannot be 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+
+import httpx
 
 from .types import LifecycleEvent, Response
 
-__all__ = ["StreamPolicy", "advice", "lifecycle_event_for"]
+__all__ = [
+    "Connect",
+    "Fetch",
+    "Observe",
+    "Reconnect",
+    "StreamPolicy",
+    "advice",
+    "lifecycle_event_for",
+]
+
+Connect = Callable[[], Awaitable[httpx.Response]]
+"""Opens the first connection (the POST, or the GET of ``resume``)."""
+Reconnect = Callable[[str, "int | None"], Awaitable[httpx.Response]]
+"""Reopens a stored response's stream: ``(response_id, starting_after)``."""
+Fetch = Callable[[str], Awaitable[Response]]
+"""Retrieves a stored response (to learn why a stream ended with no terminal event)."""
+Observe = Callable[[Response], None]
+"""Called with the snapshot when the stream starts (first id seen) and when it ends."""
 
 
 @dataclass(frozen=True)

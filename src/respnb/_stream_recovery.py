@@ -1,4 +1,5 @@
-"""How :class:`~respnb._stream.AsyncResponseStream` carries on when a stream goes wrong.
+"""How :class:`~respnb._stream.AsyncResponseStream` carries on when a stream goes wrong (and
+tells its observer when it starts and ends).
 
 A mixin of the stream: re-sending a create cut before its id arrived (same Idempotency-Key),
 following a JSON answer (resume once, else ``responses.wait``), asking the server whether a
@@ -8,6 +9,7 @@ the :class:`~respnb._exceptions.StreamInterruptedError` with advice that fits th
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
@@ -22,6 +24,8 @@ if TYPE_CHECKING:
     from ._retry import Sleep
 
 __all__ = ["StreamRecovery"]
+
+log = logging.getLogger("respnb.client")
 
 
 class StreamRecovery:
@@ -45,6 +49,9 @@ class StreamRecovery:
     _closed: bool
     _create_retries: int
     _json_reconnects: int
+    _observe: Callable[[Response], None] | None
+    _started: bool
+    _ended: bool
 
     @property
     def response_id(self) -> str | None:
@@ -55,9 +62,6 @@ class StreamRecovery:
         raise NotImplementedError
 
     def snapshot(self) -> Response:
-        raise NotImplementedError
-
-    def _notify_start(self) -> None:
         raise NotImplementedError
 
     async def _drop_http(self) -> None:
@@ -199,3 +203,22 @@ class StreamRecovery:
         self._floor = self.cursor
         self._http = await self._reconnect(rid, self.cursor)
         return True
+
+    def _notify_start(self) -> None:
+        if self._started or self._observe is None or not self.response_id:
+            return
+        self._started = True
+        self._safe_observe()
+
+    def _notify_end(self) -> None:
+        if self._observe is None or self._ended or not self.response_id:
+            return
+        self._ended = True
+        self._safe_observe()
+
+    def _safe_observe(self) -> None:
+        assert self._observe is not None
+        try:
+            self._observe(self.snapshot())
+        except Exception:  # observers never break a stream
+            log.exception("stream observer failed")
