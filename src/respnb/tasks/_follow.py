@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from respnb.types import TERMINAL_STATUSES, Response
 
-from ._watch import poll_delay
+from ._watch import ListWatcher, poll_delay
 from .registry import TaskRecord, TaskRegistry
 
 __all__ = ["Followers", "status_code"]
@@ -43,6 +43,8 @@ class Followers:
     _cancel_requested: set[str]
     _streams: int
 
+    _watchers: dict[int, ListWatcher | None]
+
     async def _request(self, call: Callable[[], Awaitable[T]]) -> T:
         raise NotImplementedError
 
@@ -54,6 +56,30 @@ class Followers:
 
     async def _confirm(self, client: Any, id: str) -> None:
         raise NotImplementedError
+
+    def use_webhooks(self, fallback: float = 300.0) -> None:
+        """Webhooks are configured: poll nothing; each verified event refreshes its task
+        (:meth:`refresh_one`). A task with no event for ``fallback`` seconds is retrieved
+        once, in case an event was lost."""
+        self._webhook_fallback = fallback
+
+    def _watcher_for(self, client: Any) -> ListWatcher | None:
+        key = id(client)
+        if key not in self._watchers:
+            prof = getattr(client, "profile", None)
+            lists = bool(getattr(prof, "supports", lambda _f: False)("task_list"))
+            self._watchers[key] = (
+                ListWatcher(
+                    client,
+                    lambda resp: self._record(client, resp),
+                    self._request,
+                    initial=self.poll_initial,
+                    high=self.poll_max,
+                )
+                if lists
+                else None
+            )
+        return self._watchers[key]
 
     async def _await_events(self, client: Any, id: str) -> None:
         """Webhooks: wait for :meth:`refresh_one` to record a change; retrieve only after a

@@ -24,7 +24,6 @@ from typing import Any, Protocol, TypeVar
 from respnb.types import Response
 
 from ._follow import Followers
-from ._watch import ListWatcher
 from .registry import TaskRecord, TaskRegistry
 
 __all__ = ["ClientFactory", "Refresher"]
@@ -92,7 +91,7 @@ class Refresher(Followers):
         self.confirm_delay = confirm_delay
         self.poll_floor = poll_floor
         """After the first poll, a task is polled no faster than this (seconds)."""
-        self._watchers: dict[int, ListWatcher | None] = {}
+        self._watchers = {}
         self._webhook_fallback: float | None = None
         self._wake: dict[str, asyncio.Event] = {}
         self._streams = 0
@@ -144,30 +143,6 @@ class Refresher(Followers):
         if self._http is not None:
             await self._http.aclose()
             self._http = None
-
-    def use_webhooks(self, fallback: float = 300.0) -> None:
-        """Webhooks are configured: poll nothing; each verified event refreshes its task
-        (:meth:`refresh_one`). A task with no event for ``fallback`` seconds is retrieved
-        once, in case an event was lost."""
-        self._webhook_fallback = fallback
-
-    def _watcher_for(self, client: Any) -> ListWatcher | None:
-        key = id(client)
-        if key not in self._watchers:
-            prof = getattr(client, "profile", None)
-            lists = bool(getattr(prof, "supports", lambda _f: False)("task_list"))
-            self._watchers[key] = (
-                ListWatcher(
-                    client,
-                    lambda resp: self._record(client, resp),
-                    self._request,
-                    initial=self.poll_initial,
-                    high=self.poll_max,
-                )
-                if lists
-                else None
-            )
-        return self._watchers[key]
 
     def use_client(self, client: _ClientLike) -> None:
         """Use ``client`` for every task recorded under its profile and base URL."""
