@@ -57,7 +57,7 @@ def advice(policy: StreamPolicy, response_id: str | None, cursor: int | None) ->
             return (
                 "No response id arrived, so nothing can be resumed, but a background task may "
                 "be running on the service: look for it in the service's task list "
-                "(client.tasks.list() on Manus; GET /responses on respnb's server) or its "
+                "(client.tasks.list(status='running') on Manus and respnb's server) or its "
                 "dashboard before sending the request again."
             )
         return "Nothing was stored (a foreground request): send the request again."
