@@ -131,3 +131,22 @@ def test_poll_interval_follows_the_tasks_age():
         assert 9.0 <= poll_delay(1000.0, 2.0, 10.0) <= 11.0  # old: the cap
         mid = poll_delay(20.0, 2.0, 10.0)
         assert 0.9 * 20 * PACE_SHARE <= mid <= 1.1 * 20 * PACE_SHARE
+
+
+async def test_a_lost_webhook_is_covered_by_one_late_retrieve(tmp_path, reg):
+    counter = Counter()
+    with serve_in_thread(db_path=tmp_path / "s.sqlite3") as srv:  # it sends no webhooks
+        http = httpx.AsyncClient(timeout=30, event_hooks={"request": [counter]})
+        client = AsyncClient("local", base_url=srv.base_url, http_client=http)
+        ref = Refresher(reg, asyncio.get_running_loop())
+        ref.use_client(client)
+        ref.use_webhooks(fallback=0.2)
+        r = await client.responses.create(model="respnb-demo", input="lost", background=True)
+        reg.record_response(r, profile="local", base_url=srv.base_url, body={"background": True})
+        ref.track(r.id)
+        await ref.drain(timeout=60)
+        ref.close()
+        await ref.aclose()
+        await http.aclose()
+    assert reg.get(r.id).normalized_status == "completed"
+    assert counter.count("GET", _is_retrieve) >= 1 and counter.count("GET", _is_listing) == 0
