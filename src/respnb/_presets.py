@@ -1,8 +1,8 @@
 """Capability presets of the ``compatible`` profile: what each server people run really offers.
 
-Each preset was checked with ``respnb doctor`` against the server it names; docs/providers.md
-has the table and how to check your own server. A preset is chosen by name:
-``Client("litellm", base_url=...)``, ``Client(preset="litellm", base_url=...)``,
+docs/providers.md has the table, what is verified (the ``litellm`` preset against LiteLLM's
+proxy in tests/peers) and how to check your own server with ``respnb doctor``. A preset is
+chosen by name: ``Client("litellm", base_url=...)``, ``Client(preset="litellm", base_url=...)``,
 ``$RESPNB_PRESET``, ``%%respond -p litellm`` or ``preset = "litellm"`` in profiles.toml.
 """
 
