@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from respnb._exceptions import ConfigurationError
+from respnb._pricing import frame_costs
 
 from ._snapshot import FrameSnapshot
 from .refresher import Refresher
@@ -34,6 +35,9 @@ _INT_COLS = (
     "cursor",
 )
 _NUMERIC_COLS = frozenset((*_TIME_COLS, *_INT_COLS, "credit_usage"))
+_COST_INPUTS = frozenset(
+    ("model", "profile", "base_url", "created_at", "credit_usage", *_INT_COLS[:-1])
+)
 _CATEGORY_COLS = ("status", "normalized_status", "model", "profile")
 _STRING_COLS = (
     "id",
@@ -58,7 +62,8 @@ def records_frame(
 
     Times are ``datetime64[ns, UTC]``, token counts nullable ``Int64``, status/model/profile
     ``category``, ``background`` nullable ``boolean``, ``credit_usage`` float, ``tags`` a
-    tuple per row, text columns pandas ``string``.
+    tuple per row, text columns pandas ``string``; ``cost_usd`` (float, NaN when unknown)
+    is the estimated price from the ``genai-prices`` table (Manus rows: see ``credit_usage``).
     """
     import json
 
@@ -97,6 +102,8 @@ def records_frame(
         else:
             data[name] = pd.array(values, dtype="string")
     frame = pd.DataFrame(data, columns=columns)
+    if _COST_INPUTS.issubset(columns):
+        frame["cost_usd"] = frame_costs(frame)  # estimated from genai-prices; NaN if unknown
     # newest first; sorting the built frame keeps the conversions cache-friendly
     return _sorted(frame) if sort and n > 1 else frame
 
