@@ -134,8 +134,10 @@ function render({ model, el: root }) {
     }
     const cost = el("td", "rtb-cost", formatCost(row.cost));
     cost.title = row.cost?.note ?? "";
-    const created = el("td", "rtb-created",
-      row.created ? new Date(row.created * 1000).toLocaleString() : "");
+    const created = el("td", "rtb-created", row.created ? new Date(row.created * 1000)
+      .toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit",
+        minute: "2-digit" }) : "");
+    if (row.created) created.title = new Date(row.created * 1000).toISOString();
     tr.append(statusTd, titleTd, el("td", "rtb-model", row.model ?? ""),
       el("td", "rtb-profile", row.profile ?? ""),
       el("td", "rtb-tokens", row.tokens == null ? "" : row.tokens.toLocaleString()),
@@ -154,7 +156,10 @@ function render({ model, el: root }) {
     return tr;
   }
 
+  let replyRow = null; // {id, node}: kept across redraws, so a half-typed reply survives updates
+
   function replyNode(row) {
+    if (replyRow && replyRow.id === row.id) return replyRow.node;
     const tr = el("tr", "rtb-reply");
     const td = el("td");
     td.colSpan = COLUMNS.length + 1;
@@ -166,16 +171,24 @@ function render({ model, el: root }) {
       if (!input.value.trim()) return;
       act("continue", row, input.value);
       replyFor = null;
+      replyRow = null;
     };
     send.addEventListener("click", go);
     input.addEventListener("keydown", (ev) => { if (ev.key === "Enter") go(); });
     td.append(input, send);
     tr.appendChild(td);
+    replyRow = { id: row.id, node: tr };
+    queueMicrotask(() => input.focus());
     return tr;
   }
 
+  let optionsKey = "";
+
   function drawStatusOptions() {
     const counts = data.counts || {};
+    const key = JSON.stringify([counts, query.status]);
+    if (key === optionsKey) return;
+    optionsKey = key;
     const all = Object.values(counts).reduce((a, b) => a + b, 0);
     const opts = [["", `all statuses (${all})`]];
     for (const [key, word] of Object.entries(STATUS_WORDS)) {

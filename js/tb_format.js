@@ -51,7 +51,8 @@ export function elapsedOf(row, now) {
 export function formatUsd(usd) {
   if (!isFinite(usd)) return "";
   if (usd === 0) return "$0";
-  if (usd < 0.01) return `$${usd.toPrecision(2)}`;
+  if (usd < 0.0001) return "<$0.0001";
+  if (usd < 0.01) return `$${Number(usd.toPrecision(2))}`;
   return `$${usd.toFixed(usd < 10 ? 3 : 2)}`;
 }
 
@@ -61,7 +62,8 @@ export function formatCost(cost) {
   const parts = [];
   if (typeof cost.usd === "number") parts.push(formatUsd(cost.usd));
   if (typeof cost.credits === "number") {
-    parts.push(`${Number(cost.credits.toFixed(2)).toLocaleString()} credits`);
+    const n = Number(cost.credits.toFixed(2));
+    parts.push(`${n.toLocaleString()} ${n === 1 ? "credit" : "credits"}`);
   }
   return parts.length ? parts.join(" · ") : "n/a";
 }

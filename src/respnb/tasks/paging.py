@@ -103,7 +103,7 @@ def query_page(
     offset = max(0, min(int(page), pages - 1)) * limit
     expr = SORT_KEYS[sort].format(now=f"{time.time():.3f}")
     direction = "DESC" if descending else "ASC"
-    order = f"{expr} {direction}, created_at DESC, id LIMIT {limit} OFFSET {offset}"
+    order = f"{expr} {direction}, created_at DESC, rowid DESC LIMIT {limit} OFFSET {offset}"
     records = registry.records(where=where, params=params, order=order)
     return TaskPage(
         records=records,
