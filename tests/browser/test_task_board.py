@@ -37,6 +37,10 @@ AXE = REPO / "js" / "node_modules" / "axe-core" / "axe.min.js"
 IMG = REPO / "docs" / "img"
 TOPICS = ("tide tables", "moth migration", "bread chemistry", "glacier speed", "violin varnish",
           "rail gauges", "fern spores", "lock picking history")  # fmt: skip
+EMPTY = (
+    "from respnb.tasks import TaskRegistry, TaskTable\n"
+    "respnb.TaskBoard(TaskTable(TaskRegistry('empty.sqlite3')))"
+)
 CELL = "import respnb\nboard = respnb.TaskBoard(page_size=8)\nboard"
 
 
@@ -137,7 +141,7 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> Iterator[History]:
 
     root = tmp_path_factory.mktemp("board")
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(CELL), nbformat.v4.new_code_cell("board.page_size = 20")]
+    nb.cells = [nbformat.v4.new_code_cell(c) for c in (CELL, "board.page_size = 20", EMPTY)]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
     nbformat.write(nb, root / "board.ipynb")
     with (
@@ -346,5 +350,16 @@ def test_board_in_jupyterlab(history: History) -> None:
             violations = _axe(page)
             assert violations == [], f"{theme}: {violations}"
             board.screenshot(path=str(IMG / name))
+
+        # a board over an empty history says so
+        page.click(".jp-Notebook .jp-Cell:nth-child(3) .cm-content")
+        page.keyboard.press("Control+Enter")
+        _until(page, "() => document.querySelectorAll('.respnb-taskboard').length === 2",
+               "the empty board")  # fmt: skip
+        empty = page.locator(".respnb-taskboard").nth(1)
+        _until(page, "() => document.querySelectorAll('.respnb-taskboard')[1]"
+               ".querySelector('.rtb-count').textContent === '0 of 0 tasks'", "0 of 0")  # fmt: skip
+        assert empty.locator(".rtb-empty").inner_text().startswith("No tasks yet.")
+        assert empty.locator(".rtb-table").is_hidden()
         assert errors == []
         page.close()
