@@ -215,7 +215,8 @@ function render({ model, el: root }) {
     const total = data.total || 0, matching = data.matching || 0;
     table.hidden = rows.length === 0;
     empty.hidden = rows.length !== 0;
-    empty.textContent = total === 0 ? EMPTY_TEXT : "No task matches this search or filter.";
+    empty.textContent = !Array.isArray(data.rows) ? "loading…"
+      : total === 0 ? EMPTY_TEXT : "No task matches this search or filter.";
     count.textContent = `${matching} of ${total} tasks`;
     pageLabel.textContent = `page ${(data.page || 0) + 1} / ${data.pages || 1}`;
     prev.disabled = (data.page || 0) === 0;

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from respnb.notebook.view import STATIC_DIR
+from tests.waiting import wait_until
 
 from .jupyter import CHROMIUM, KERNEL_IDLE, TOKEN, jupyter_server, loopback_context
 
@@ -41,6 +42,7 @@ EMPTY = (
     "from respnb.tasks import TaskRegistry, TaskTable\n"
     "respnb.TaskBoard(TaskTable(TaskRegistry('empty.sqlite3')))"
 )
+XSS_TITLE = "Tag tickets <img src=x onerror=window.pwned=1>"
 CELL = "import respnb\nboard = respnb.TaskBoard(page_size=8)\nboard"
 
 
@@ -79,10 +81,10 @@ def _seed(root: Path, local_url: str, manus_url: str) -> tuple[list[str], str, s
         )
         done.append(r.id)
     for rid, topic in zip(done, TOPICS, strict=True):
-        r = oai.responses.retrieve(rid)
-        while r.status in ("queued", "in_progress"):
-            time.sleep(0.05)
-            r = oai.responses.retrieve(rid)
+        r = wait_until(
+            lambda rid=rid: oai.responses.retrieve(rid), what=f"{rid} finished",
+            accept=lambda r: r.status not in ("queued", "in_progress"),
+        )  # fmt: skip
         body = {"input": f"Notes on {topic}", "background": True}
         reg.record_response(_ours(r), profile="local", base_url=local_url, body=body)
     slow = oai.responses.create(
@@ -106,11 +108,11 @@ def _seed(root: Path, local_url: str, manus_url: str) -> tuple[list[str], str, s
         json={"model": "manus-1.5", "input": "Market report on e-bikes", "background": True},
     ).json()  # fmt: skip
     for raw, prompt in ((ask, "Plan a trip, but ask me first"), (rep, "Market report on e-bikes")):
-        for _ in range(400):
-            got = httpx.get(f"{manus_url}/responses/{raw['id']}", headers=headers).json()
-            if got["status"] not in ("running", "queued"):
-                break
-            time.sleep(0.05)
+        got = wait_until(
+            lambda raw=raw: httpx.get(f"{manus_url}/responses/{raw['id']}", headers=headers).json(),
+            what=f"Manus task {raw['id']} settled",
+            accept=lambda got: got["status"] not in ("running", "queued"),
+        )
         reg.record_response(
             _ours_raw(got), profile="manus", base_url=manus_url,
             body={"input": prompt, "background": True},
@@ -128,7 +130,7 @@ def _seed(root: Path, local_url: str, manus_url: str) -> tuple[list[str], str, s
         for i, (model, inp, cached, out, reasoning, title) in enumerate([
             ("gpt-4o", 12_000, 8_000, 900, 0, "Summarise the Q3 board minutes"),
             ("o3", 3_000, 0, 6_500, 5_200, "Prove the scheduling bound"),
-            ("gpt-4o-mini", 800, 0, 300, 0, "Tag these support tickets"),
+            ("gpt-4o-mini", 800, 0, 300, 0, XSS_TITLE),
         ])
     )  # fmt: skip
     reg.close()
@@ -257,6 +259,8 @@ def test_board_in_jupyterlab(history: History) -> None:
         assert page.locator(f"{_row(h.pending)} button.rtb-continue").count() == 1
         assert page.locator(f"{_row(h.pending)} button.rtb-cancel").count() == 0  # no Manus API
         page.select_option(".respnb-taskboard .rtb-status-filter", "")
+        _until(page, "() => document.querySelector('.rtb-count').textContent === '14 of 14 tasks'",
+               "all statuses again")  # fmt: skip
 
         # search, then the status filter
         page.fill(".respnb-taskboard .rtb-search", "glacier")
@@ -336,6 +340,11 @@ def test_board_in_jupyterlab(history: History) -> None:
         page.keyboard.press("Control+Enter")
         _until(page, "() => document.querySelectorAll('.respnb-taskboard tr.rtb-row').length"
                " === 14", "all 14 rows on one page")  # fmt: skip
+        # model text is text: the payload in a title is shown, never run
+        xss = page.locator(".respnb-taskboard tr.rtb-row[data-id=resp_import_2] .rtb-title-text")
+        assert xss.inner_text() == XSS_TITLE
+        assert page.evaluate("() => document.querySelectorAll('.respnb-taskboard img').length") == 0
+        assert page.evaluate("() => window.pwned") is None
         page.keyboard.press("Control+b")
         _until(page, "() => document.querySelector('.jp-SideBar.jp-mod-left .lm-TabBar-tab"
                ".lm-mod-current') === null", "the left sidebar folded")  # fmt: skip

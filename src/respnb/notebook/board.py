@@ -12,7 +12,8 @@ message carries a uuid ``id``.
   service's error message when it failed).
 
 The first page also travels in the synced ``first_page`` trait, so a new board lists the
-history at once, before any message round trip (and while the kernel is busy).
+history at once, before any message round trip (and while the kernel is busy); it is emptied
+once the front end's first query is answered, so saved widget state keeps no history.
 """
 
 from __future__ import annotations
@@ -213,6 +214,8 @@ class TaskBoard(anywidget.AnyWidget):
         if kind in ("query", "sync"):
             self._set_query(content)
             self.send_page(reply_to=msg_id or None)
+            if self.first_page:  # shown; keep history out of saved widget state from now on
+                self.first_page = {}
         elif kind == "action":
             self.actions.append(content)
             self._act(msg_id, str(content.get("action")), str(content.get("task")), content)
