@@ -2,6 +2,7 @@
 // innerHTML. Python owns the query: we send {id, kind:"query", search, status, sort, desc, page}
 // and draw the {kind:"page"} it answers (or sends unasked when the history changes); row actions
 // are {id, kind:"action", action, task, text?}, answered by {kind:"reply", reply_to, ok, text}.
+// {kind:"patch", rows} replaces just the rows that changed on an unchanged page.
 // The first page arrives in the synced `first_page` trait, so the history shows at once.
 import {
   IN_FLIGHT, STATUS_WORDS, elapsedOf, formatCost, formatElapsed, formatUsd, newId, safeUrl,
@@ -257,6 +258,11 @@ function render({ model, el: root }) {
       if (msg.reply_to) waitingFor = null;
       data = msg;
       query.page = msg.page || 0;
+    } else if (msg.kind === "patch" && Array.isArray(msg.rows) && Array.isArray(data.rows)) {
+      if (waitingFor) return; // the answer to our query brings the whole page
+      const byId = new Map(msg.rows.map((r) => [r.id, r]));
+      data = { ...data, rows: data.rows.map((r) => byId.get(r.id) ?? r), counts: msg.counts,
+        cost: msg.cost };
     } else if (msg.kind === "reply" && msg.task) {
       const known = replies.get(msg.task);
       if (known && known.msgId && msg.reply_to && known.msgId !== msg.reply_to) return;

@@ -182,10 +182,12 @@ def _rates(model: str, hint: str, day: dt.date | None) -> tuple[float, float, fl
 def frame_costs(frame: pd.DataFrame) -> Any:
     """The ``cost_usd`` column (float64, NaN where unknown) for a registry frame.
 
-    Rows are grouped by model, provider and day; each group with a linear price is priced
-    with numpy from the table's per-token rates, the others row by row.
+    Rows are grouped by model and provider (and by day where the table's price changed over
+    time); each group with a linear price is priced with numpy from the table's per-token
+    rates, the others (token tiers) row by row.
     """
     import numpy as np
+    import pandas as pd
 
     n = len(frame)
     out = np.full(n, np.nan)
@@ -197,35 +199,42 @@ def frame_costs(frame: pd.DataFrame) -> Any:
 
     inp, cached = ints("input_tokens"), ints("cached_tokens")
     outp, reas = ints("output_tokens"), ints("reasoning_tokens")
-    import pandas as pd
 
     secs = frame["created_at"].to_numpy("datetime64[ns]").view("int64") / 1e9
     created = np.where(secs < -1e9, np.nan, secs)
     has_usage = ~(np.isnan(inp) & np.isnan(outp)) & frame["credit_usage"].isna().to_numpy()
     has_usage &= frame["model"].notna().to_numpy()
-    profiles = frame["profile"].astype(object).to_numpy(na_value=None)
-    urls = frame["base_url"].astype(object).to_numpy(na_value=None)
-    keys = pd.DataFrame(
-        {
-            "model": frame["model"].astype(object).to_numpy(),
-            "profile": frame["profile"].astype(object).fillna("").to_numpy(),
-            "url": frame["base_url"].astype(object).fillna("").to_numpy(),
-            "day": np.floor(np.nan_to_num(created, nan=-1.0) / 86400),
-        }
-    )[has_usage]
-    groups: dict[tuple[str, str, dt.date | None], list[int]] = {}
-    for (model, profile, url, day), rows in keys.groupby(
-        ["model", "profile", "url", "day"], sort=False
-    ).indices.items():
+    codes, values = [], []
+    for col in ("model", "profile", "base_url"):
+        c, v = pd.factorize(frame[col])
+        codes.append(c + 1)  # 0: missing
+        values.append([None, *v])
+    key = (codes[0] * len(values[1]) + codes[1]) * len(values[2]) + codes[2]
+    sel = np.flatnonzero(has_usage)
+    uniq, inverse = np.unique(key[sel], return_inverse=True)
+    order = np.argsort(inverse, kind="stable")
+    bounds = np.searchsorted(inverse[order], np.arange(len(uniq) + 1))
+    days = np.floor(np.nan_to_num(created, nan=-1.0) / 86400)
+    groups: dict[tuple[str, str, dt.date | None], tuple[Any, Any, list[int]]] = {}
+    for g, k in enumerate(uniq):
+        rest, u = divmod(int(k), len(values[2]))
+        m, p = divmod(rest, len(values[1]))
+        model, profile, url = values[0][m], values[1][p], values[2][u]
         hint = provider_hint(profile or None, url or None)
-        if hint == "manus" or not model:
+        found = None if hint == "manus" or not model else _model(str(model), hint)
+        if found is None:
+            continue  # Manus bills credits; an unknown model has no price
+        index = sel[order[bounds[g] : bounds[g + 1]]]
+        if not isinstance(found[1].prices, list):  # one price whatever the day
+            groups.setdefault((str(model), hint, None), (profile, url, []))[2].extend(index)
             continue
-        when = None if day < 0 else _day(day * 86400)
-        index = keys.index[rows]
-        groups.setdefault((str(model), hint, when), []).extend(int(i) for i in index)
+        for day in np.unique(days[index]):  # prices that changed over time: per day
+            when = None if day < 0 else _day(float(day) * 86400)
+            same_day = index[days[index] == day]
+            groups.setdefault((str(model), hint, when), (profile, url, []))[2].extend(same_day)
     zero = np.nan_to_num
-    for (model, hint, day), rows in groups.items():
-        idx = np.asarray(rows)
+    for (model, hint, day), (profile, url, rows) in groups.items():
+        idx = np.asarray(rows, dtype=np.int64)
         rates = _rates(model, hint, day)
         if rates is not None:
             r_in, r_cached, r_out, r_reason = rates
@@ -241,8 +250,8 @@ def frame_costs(frame: pd.DataFrame) -> Any:
                     output_tokens=int(zero(outp[j])),
                     cached_tokens=int(zero(cached[j])),
                     reasoning_tokens=int(zero(reas[j])),
-                    profile=profiles[j] if isinstance(profiles[j], str) else None,
-                    base_url=urls[j],
+                    profile=profile,
+                    base_url=url,
                     created_at=created[j],
                 )
                 out[j] = np.nan if cost.usd is None else cost.usd

@@ -317,3 +317,34 @@ def test_manus_dialect_continue_delete_and_no_cancel(tmp_path: Path) -> None:
         finally:
             client.close()
             respnb.tasks.reset()
+
+
+def test_history_changes_send_only_what_changed(tmp_path: Path) -> None:
+    reg = TaskRegistry(tmp_path / "t.sqlite3")
+    reg.bulk_insert(
+        {"id": f"r{i}", "status": "queued", "normalized_status": "queued",
+         "created_at": 1.7e9 + i, "title": f"t{i}"}
+        for i in range(30)
+    )  # fmt: skip
+    board = TaskBoard(TaskTable(reg), page_size=10)
+    wire = Wire(board)
+    board._handle_msg(comm_msg({"id": "q", "kind": "query"}))
+    shown = [r["id"] for r in wire.reply_to("q")["rows"]]
+    assert shown == [f"r{i}" for i in range(29, 19, -1)]
+    # a visible task changes in place: one small patch with that row only
+    reg.upsert("r25", {"status": "in_progress", "normalized_status": "in_progress"})
+    patch = wait_until(
+        lambda: next((m for m in wire.sent if m["kind"] == "patch"), None), what="a patch"
+    )
+    assert [r["id"] for r in patch["rows"]] == ["r25"] and patch["rows"][0]["word"] == "running"
+    assert patch["counts"] == {"queued": 29, "in_progress": 1}
+    assert len(str(patch)) < 1500
+    # a new task moves the page: the whole page travels
+    reg.upsert("r99", {"status": "queued", "normalized_status": "queued", "created_at": 1.8e9})
+    page = wait_until(
+        lambda: [m for m in wire.sent if m["kind"] == "page" and "reply_to" not in m],
+        what="an unasked page",
+    )[-1]
+    assert page["rows"][0]["id"] == "r99" and page["total"] == 31
+    board.close()
+    reg.close()

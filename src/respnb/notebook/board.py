@@ -7,7 +7,9 @@ message carries a uuid ``id``.
   page; ``{id, kind:"action", action, task, text?}`` runs ``cancel`` / ``delete`` /
   ``continue`` (with the reply text) / ``open`` on a row.
 * Python -> front end: ``{id, kind:"page", reply_to?, rows, matching, total, counts, page,
-  pages, size, cost}`` (a query's answer, or unasked after the history changed) and
+  pages, size, cost}`` (a query's answer, or unasked after the history changed; when the
+  page still holds the same tasks, ``{id, kind:"patch", rows, counts, cost}`` with only the
+  rows that changed) and
   ``{id, kind:"reply", reply_to, task, action, ok, text}`` once an action has finished (the
   service's error message when it failed).
 
@@ -72,6 +74,14 @@ def _error_text(exc: BaseException) -> str:
     return f"{status}: {text}" if isinstance(status, int) else text
 
 
+def _same_layout(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether two page messages show the same tasks in the same order."""
+    keys = ("matching", "total", "page", "pages", "size")
+    if any(a[k] != b[k] for k in keys) or len(a["rows"]) != len(b["rows"]):
+        return False
+    return all(x["id"] == y["id"] for x, y in zip(a["rows"], b["rows"], strict=True))
+
+
 class TaskBoard(anywidget.AnyWidget):
     """A live table of tasks: status, elapsed time, tokens, cost, search/filter/sort, actions.
 
@@ -119,6 +129,7 @@ class TaskBoard(anywidget.AnyWidget):
         self.actions: list[dict[str, Any]] = []
         self.replies: list[dict[str, Any]] = []
         self.output: Any = None
+        self._shown: dict[str, Any] | None = None
         self._send_lock = threading.Lock()
         self._timer_lock = threading.Lock()
         self.on_msg(self._on_front_end)
@@ -175,13 +186,24 @@ class TaskBoard(anywidget.AnyWidget):
         return page_message(page, self.table.refresher)
 
     def send_page(self, reply_to: str | None = None) -> None:
-        """Send the current page (what the front end shows) as it is now."""
+        """Send the current page (what the front end shows) as it is now.
+
+        Unasked, when the page holds the same tasks in the same order as the last one sent,
+        only the rows that changed travel (``{kind:"patch", rows, counts, cost}``).
+        """
         if self._table is None:
             return
         msg = self._page_message()
+        last, self._shown = self._shown, msg
         if reply_to is not None:
-            msg["reply_to"] = reply_to
-        self._post(msg)
+            self._post({**msg, "reply_to": reply_to})
+        elif last is not None and _same_layout(last, msg):
+            rows = [r for r, old in zip(msg["rows"], last["rows"], strict=True) if r != old]
+            if rows or msg["counts"] != last["counts"]:
+                self._post({"kind": "patch", "rows": rows, "counts": msg["counts"],
+                            "cost": msg["cost"]})  # fmt: skip
+        else:
+            self._post(msg)
 
     def sync(self) -> None:
         """Send the current page (kept for callers of the earlier API)."""
