@@ -262,7 +262,7 @@ def test_open_shows_a_live_view_below_the_board(client: respnb.Client) -> None:
     board.close()
 
 
-def test_manus_dialect_continue_delete_and_no_cancel(tmp_path: Path) -> None:
+def test_manus_dialect_continue_open_delete_and_no_cancel(tmp_path: Path) -> None:
     from respnb.server.launch import serve_in_thread
 
     with serve_in_thread(db_path=tmp_path / "m.sqlite3", dialect="manus", pace=50) as srv:
@@ -289,6 +289,13 @@ def test_manus_dialect_continue_delete_and_no_cancel(tmp_path: Path) -> None:
                 lambda: client.responses.retrieve(ask.id).status, what="manus task goes on",
                 accept=lambda s: s != "pending",
             )  # fmt: skip
+
+            # open: a live view of the Manus task (polled: Manus has no stream), below the board
+            board._handle_msg(comm_msg({"id": "o", "kind": "action", "action": "open",
+                                        "task": ask.id}))  # fmt: skip
+            assert wire.reply_to("o")["ok"]
+            (shown,) = board.output.outputs
+            assert "application/vnd.jupyter.widget-view+json" in shown["data"]
 
             slow = client.responses.create(
                 model="manus-1.5", input="a long job " * 50, background=True,
