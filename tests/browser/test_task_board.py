@@ -43,6 +43,11 @@ EMPTY = (
     "respnb.TaskBoard(TaskTable(TaskRegistry('empty.sqlite3')))"
 )
 XSS_TITLE = "Tag tickets <img src=x onerror=window.pwned=1>"
+BUSY = (
+    "import threading\n"
+    "display(respnb.TaskBoard(heading='while the kernel is busy'))\n"
+    "threading.Event().wait(600)  # busy until the test interrupts the kernel"
+)
 CELL = "import respnb\nboard = respnb.TaskBoard(page_size=8)\nboard"
 
 
@@ -143,7 +148,7 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> Iterator[History]:
 
     root = tmp_path_factory.mktemp("board")
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(c) for c in (CELL, "board.page_size = 20", EMPTY)]
+    nb.cells = [nbformat.v4.new_code_cell(c) for c in (CELL, "board.page_size = 20", EMPTY, BUSY)]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
     nbformat.write(nb, root / "board.ipynb")
     with (
@@ -370,6 +375,19 @@ def test_board_in_jupyterlab(history: History) -> None:
                ".querySelector('.rtb-count').textContent === '0 of 0 tasks'", "0 of 0")  # fmt: skip
         assert empty.locator(".rtb-empty").inner_text().startswith("No tasks yet.")
         assert empty.locator(".rtb-table").is_hidden()
-        assert page.locator(".jp-Notebook .jp-Cell").count() == 3  # no key became a command
+
+        # the history shows at once, even while the kernel is busy and cannot answer messages
+        page.click(".jp-Notebook .jp-Cell:nth-child(4) .cm-content")
+        page.keyboard.press("Control+Enter")
+        busy = "[...document.querySelectorAll('.respnb-taskboard')].find(b => b.querySelector"
+        busy += "('.rtb-heading').textContent === 'while the kernel is busy')"
+        _until(page, f"() => {busy}?.querySelector('.rtb-count').textContent"
+               " === '14 of 14 tasks'", "the busy kernel's board")  # fmt: skip
+        assert page.evaluate(f"() => {busy}.querySelectorAll('tr.rtb-row').length") == 14
+        assert not page.evaluate(KERNEL_IDLE)  # the cell still runs
+        page.click("jp-button[data-command='notebook:interrupt-kernel'], "
+                   "button[data-command='notebook:interrupt-kernel']")  # fmt: skip
+        page.wait_for_function(KERNEL_IDLE, timeout=60_000)
+        assert page.locator(".jp-Notebook .jp-Cell").count() == 4  # no key became a command
         assert errors == []
         page.close()
