@@ -5,28 +5,16 @@
 // {kind:"patch", rows} replaces just the rows that changed on an unchanged page.
 // The first page arrives in the synced `first_page` trait, so the history shows at once.
 import {
-  IN_FLIGHT, STATUS_WORDS, elapsedOf, formatCost, formatElapsed, formatUsd, newId, safeUrl,
-  statusWord,
+  IN_FLIGHT, STATUS_WORDS, elapsedOf, formatElapsed, formatUsd, newId, safeUrl,
 } from "./tb_format.js";
+import { COLUMNS, SORTABLE, el, replyBox, rowNode } from "./tb_rows.js";
 
 export { formatElapsed, safeUrl };
 
-const COLUMNS = [
-  ["status", "Status"], ["title", "Title"], ["model", "Model"], ["profile", "Profile"],
-  ["tokens", "Tokens"], ["cost", "Cost"], ["elapsed", "Elapsed"], ["created", "Created"],
-];
-const SORTABLE = new Set(["status", "title", "model", "profile", "tokens", "elapsed", "created"]);
 const PENDING_WORDS = { cancel: "cancelling…", delete: "deleting…", continue: "sending reply…",
   open: "opening…" };
 const EMPTY_TEXT = "No tasks yet. Background runs (%%respond -b) and every response respnb "
   + "records appear here.";
-
-function el(tag, cls, text) {
-  const node = document.createElement(tag);
-  if (cls) node.className = cls;
-  if (text != null) node.textContent = String(text);
-  return node;
-}
 
 function render({ model, el: root }) {
   let data = model.get("first_page") || {};
@@ -97,90 +85,26 @@ function render({ model, el: root }) {
     schedule();
   }
 
-  function actionButton(action, row) {
-    const b = el("button", `rtb-act rtb-${action}`, action);
-    b.dataset.action = action;
-    b.addEventListener("click", (ev) => {
-      ev.stopPropagation();
-      if (action === "continue") {
-        replyFor = replyFor === row.id ? null : row.id;
-        schedule();
-        return;
-      }
+  function onAction(action, row) {
+    if (action !== "continue") {
       act(action, row);
-    });
-    return b;
-  }
-
-  function rowNode(row, now) {
-    const tr = el("tr", "rtb-row");
-    tr.dataset.id = row.id;
-    tr.dataset.status = row.nstatus ?? "unknown";
-    if (row.nstatus === "requires_input") tr.classList.add("rtb-pending");
-    const chip = el("span", `rtb-chip rtb-chip-${row.nstatus ?? "unknown"}`,
-      row.word || statusWord(row.nstatus));
-    chip.title = row.error ?? (row.status ? `status: ${row.status}` : "");
-    const statusTd = el("td", "rtb-status");
-    statusTd.appendChild(chip);
-    const titleTd = el("td", "rtb-title");
-    titleTd.appendChild(el("span", "rtb-title-text", row.title ?? row.id));
-    titleTd.title = row.id;
-    if (row.error) titleTd.appendChild(el("div", "rtb-error", row.error));
-    const reply = replies.get(row.id);
-    if (reply) {
-      const note = el("div", `rtb-reply-msg ${reply.pending ? "rtb-busy" : reply.ok ? "rtb-ok" : "rtb-err"}`,
-        reply.ok || reply.pending ? reply.text : `Error: ${reply.text}`);
-      if (!reply.ok) note.setAttribute("role", "alert");
-      titleTd.appendChild(note);
+      return;
     }
-    const cost = el("td", "rtb-cost", formatCost(row.cost));
-    cost.title = row.cost?.note ?? "";
-    const created = el("td", "rtb-created", row.created ? new Date(row.created * 1000)
-      .toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit",
-        minute: "2-digit" }) : "");
-    if (row.created) created.title = new Date(row.created * 1000).toISOString();
-    tr.append(statusTd, titleTd, el("td", "rtb-model", row.model ?? ""),
-      el("td", "rtb-profile", row.profile ?? ""),
-      el("td", "rtb-tokens", row.tokens == null ? "" : row.tokens.toLocaleString()),
-      cost, el("td", "rtb-elapsed", formatElapsed(elapsedOf(row, now))), created);
-    const acts = el("td", "rtb-actions");
-    for (const action of row.acts ?? []) acts.appendChild(actionButton(action, row));
-    const url = safeUrl(row.url);
-    if (url) {
-      const a = el("a", "rtb-link", "task ↗");
-      a.href = url;
-      a.target = "_blank";
-      a.rel = "noopener noreferrer";
-      acts.appendChild(a);
-    }
-    tr.appendChild(acts);
-    return tr;
+    replyFor = replyFor === row.id ? null : row.id;
+    schedule();
   }
 
   let replyRow = null; // {id, node}: kept across redraws, so a half-typed reply survives updates
 
   function replyNode(row) {
     if (replyRow && replyRow.id === row.id) return replyRow.node;
-    const tr = el("tr", "rtb-reply");
-    const td = el("td");
-    td.colSpan = COLUMNS.length + 1;
-    const input = el("input", "rtb-reply-text");
-    input.placeholder = `reply to ${row.title ?? row.id}`;
-    input.setAttribute("aria-label", "reply text");
-    const send = el("button", "rtb-reply-send", "send");
-    const go = () => {
-      if (!input.value.trim()) return;
-      act("continue", row, input.value);
+    const node = replyBox(row, (text) => {
+      act("continue", row, text);
       replyFor = null;
       replyRow = null;
-    };
-    send.addEventListener("click", go);
-    input.addEventListener("keydown", (ev) => { if (ev.key === "Enter") go(); });
-    td.append(input, send);
-    tr.appendChild(td);
-    replyRow = { id: row.id, node: tr };
-    queueMicrotask(() => input.focus());
-    return tr;
+    });
+    replyRow = { id: row.id, node };
+    return node;
   }
 
   let optionsKey = "";
@@ -209,7 +133,7 @@ function render({ model, el: root }) {
     const rows = data.rows || [];
     const frag = document.createDocumentFragment();
     for (const row of rows) {
-      frag.appendChild(rowNode(row, now));
+      frag.appendChild(rowNode(row, now, replies.get(row.id), onAction));
       if (replyFor === row.id) frag.appendChild(replyNode(row));
     }
     tbody.replaceChildren(frag);
