@@ -24,6 +24,7 @@ import json
 import sqlite3
 import threading
 import uuid
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
@@ -126,9 +127,10 @@ class TaskBoard(anywidget.AnyWidget):
         self.on_open = on_open
         self.sent_bytes = 0
         self.sent_messages = 0
-        self.actions: list[dict[str, Any]] = []
-        self.replies: list[dict[str, Any]] = []
+        self.actions: deque[dict[str, Any]] = deque(maxlen=200)  # the latest, for inspection
+        self.replies: deque[dict[str, Any]] = deque(maxlen=200)
         self.output: Any = None
+        self._box: Any = None
         self._shown: dict[str, Any] | None = None
         self._send_lock = threading.Lock()
         self._timer_lock = threading.Lock()
@@ -150,6 +152,9 @@ class TaskBoard(anywidget.AnyWidget):
         timer = getattr(self, "_timer", None)
         if timer is not None:
             timer.cancel()
+        for part in (getattr(self, "_box", None), getattr(self, "output", None)):
+            if part is not None:
+                part.close()
         super().close()
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
@@ -158,8 +163,9 @@ class TaskBoard(anywidget.AnyWidget):
 
         if self.output is None:
             self.output = ipywidgets.Output()
-        box = ipywidgets.VBox([self, self.output])
-        return box._repr_mimebundle_(**kwargs)
+        if self._box is None:
+            self._box = ipywidgets.VBox([self, self.output])
+        return self._box._repr_mimebundle_(**kwargs)
 
     # -- Python -> front end ------------------------------------------------------------------
 
