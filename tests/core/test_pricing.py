@@ -106,6 +106,11 @@ def test_history_frame_has_cost_usd(tmp_path: Path) -> None:
         {"id": "e", "model": "gemini-2.5-pro", "profile": "gw", "base_url": "https://gw.example",
          "input_tokens": 300_000, "output_tokens": 1000},
         {"id": "f", "model": "gpt-4o", "profile": "openai"},  # no usage yet
+        # a model whose table price changed over time: priced at each response's day
+        {"id": "g", "model": "claude-sonnet-4-6", "profile": "work", "input_tokens": 5000,
+         "output_tokens": 800, "created_at": T0.timestamp()},
+        {"id": "h", "model": "claude-sonnet-4-6", "profile": "work", "input_tokens": 5000,
+         "output_tokens": 800, "created_at": T0.timestamp() - 400 * 86400},
     ]  # fmt: skip
     reg.bulk_insert({**base, **r} for r in rows)
     frame = TaskTable(reg).frame().set_index("id")
@@ -120,7 +125,7 @@ def test_history_frame_has_cost_usd(tmp_path: Path) -> None:
             credits=r.get("credit_usage"),
             profile=r["profile"],
             base_url=r.get("base_url"),
-            created_at=T0.timestamp(),
+            created_at=r.get("created_at", T0.timestamp()),
         )
         got = frame.loc[r["id"], "cost_usd"]
         if expect.usd is None:
@@ -128,6 +133,7 @@ def test_history_frame_has_cost_usd(tmp_path: Path) -> None:
         else:
             assert got == pytest.approx(expect.usd, rel=1e-9), r
     assert frame.loc["a", "cost_usd"] > 0 and frame.loc["e", "cost_usd"] > 0
+    assert frame.loc["g", "cost_usd"] > 0 and frame.loc["h", "cost_usd"] > 0
     assert frame.loc["d", "credit_usage"] == 7.0
     reg.close()
 
