@@ -3,8 +3,9 @@
 The history exists before the kernel starts (tasks of a local server, a Manus-dialect server,
 and priced OpenAI rows); a notebook cell shows ``respnb.TaskBoard()``. The test clicks
 through it and asks the servers (openai SDK) what happened: cancel, continue, delete, open,
-search, the status filter, an error shown in its row. axe-core checks the board in the Light
-and Dark themes, and the screenshots in docs/img/ are taken here.
+search, the status filter, an error shown in its row, paging; a board over an empty history
+says so, and a board shown while the kernel is busy lists the history all the same. axe-core
+checks the board in the Light and Dark themes, and the screenshots in docs/img/ are taken here.
 """
 
 from __future__ import annotations
