@@ -184,6 +184,7 @@ def test_actions_reach_the_server_and_answer(client: respnb.Client, oracle: Any)
     table = respnb.tasks(client)
     board = TaskBoard(table)
     wire = Wire(board)
+    board._handle_msg(comm_msg({"id": "q0", "kind": "query"}))  # what a front end does first
     (done,) = _finished(client, 1)
     slow = client.responses.create(
         model="respnb-slow", input="cancel me from the board", background=True, store=True
@@ -335,6 +336,8 @@ def test_history_changes_send_only_what_changed(tmp_path: Path) -> None:
     )  # fmt: skip
     board = TaskBoard(TaskTable(reg), page_size=10)
     wire = Wire(board)
+    reg.upsert("r0", {"title": "before any view"})  # listeners run synchronously
+    assert board._timer is None and wire.sent == []  # never shown: no work, nothing sent
     board._handle_msg(comm_msg({"id": "q", "kind": "query"}))
     shown = [r["id"] for r in wire.reply_to("q")["rows"]]
     assert shown == [f"r{i}" for i in range(29, 19, -1)]
@@ -355,3 +358,30 @@ def test_history_changes_send_only_what_changed(tmp_path: Path) -> None:
     assert page["rows"][0]["id"] == "r99" and page["total"] == 31
     board.close()
     reg.close()
+
+
+def test_actions_offered_only_where_they_can_work() -> None:
+    from respnb._profiles import Capabilities
+    from respnb.notebook._board_rows import actions_for
+    from respnb.tasks.registry import TaskRecord
+
+    def caps(**off: bool) -> Any:
+        c = Capabilities(**off)
+        return lambda feature: bool(getattr(c, feature, False))
+
+    running_bg = TaskRecord(id="a", normalized_status="in_progress", background=True)
+    running_fg = TaskRecord(id="b", normalized_status="in_progress", background=False)
+    done_bg = TaskRecord(id="c", normalized_status="completed", background=True)
+    failed = TaskRecord(id="d", normalized_status="failed", background=True)
+    manus = TaskRecord(id="e", profile="manus", normalized_status="requires_input")
+    assert actions_for(running_bg, caps()) == ["cancel", "open", "delete"]
+    assert actions_for(running_fg, caps()) == ["open", "delete"]  # foreground: no cancel API
+    assert actions_for(done_bg, caps()) == ["open", "continue", "delete"]
+    assert actions_for(failed, caps()) == ["open", "delete"]  # nothing to continue from
+    # a vLLM-like service: cancel, but no DELETE and no stored state to continue
+    vllm = caps(delete=False, previous_response_id=False)
+    assert actions_for(running_bg, vllm) == ["cancel", "open"]
+    assert actions_for(done_bg, vllm) == ["open"]
+    manus_caps = caps(cancel=False, resume=False)
+    assert actions_for(manus, manus_caps) == ["open", "continue", "delete"]
+    assert actions_for(done_bg, None) == []  # read-only board

@@ -217,7 +217,8 @@ class TaskBoard(anywidget.AnyWidget):
 
     def _on_change(self, _rec: TaskRecord) -> None:
         with self._timer_lock:
-            if self._timer is not None or self._table is None:
+            # nothing to refresh before a front end has asked for a page (never displayed)
+            if self._timer is not None or self._table is None or self._shown is None:
                 return
             self._timer = threading.Timer(self.refresh_delay, self._refresh)
             self._timer.daemon = True
