@@ -6,7 +6,7 @@ server POST, for every background response that ends ``completed``, ``failed``,
 type:"response.<status>", created_at, data:{id:"resp_..."}}`` with the headers
 ``webhook-id`` (the same on every retry), ``webhook-timestamp`` and ``webhook-signature``
 (``v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">`` keyed with the base64-decoded
-secret after ``whsec_``; signed by :func:`respnb.tasks.webhooks.sign`).
+secret after ``whsec_``; signed by :func:`respnb._signing.sign`).
 
 The server is a local tool, so it only sends to loopback URLs (``127.0.0.0/8``, ``::1``,
 ``localhost``): :func:`check_webhook_url` refuses any other at startup. Deliveries run as
@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from respnb.tasks.webhooks import sign
+from respnb._signing import sign
 
 from .store import dumps
 
