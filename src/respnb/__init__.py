@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from . import types
-from ._version import __version__
 from ._client import AsyncClient
 from ._exceptions import (
     APIConnectionError,
@@ -28,6 +27,7 @@ from ._exceptions import (
 from ._profiles import Capabilities, Profile
 from ._stream import AsyncResponseStream
 from ._sync import Client, ResponseStream
+from ._version import __version__
 from .tasks import tasks
 from .tasks._observer import install as _install_task_observer
 from .types import Response, StreamEvent
