@@ -70,7 +70,7 @@ __all__ = [
 
 # --- notebook layer, imported on first use: %load_ext respnb, respnb.last, views ------------
 __all__ += ["last", "last_parsed", "load_ipython_extension", "unload_ipython_extension"]
-__all__ += ["ResponseView", "TaskBoard", "display"]
+__all__ += ["ResponseView", "TaskBoard", "display", "respond"]
 
 
 def load_ipython_extension(ipython: object) -> None:
@@ -97,6 +97,10 @@ def __getattr__(name: str) -> object:
         from . import notebook
 
         return getattr(notebook, name)
+    if name == "respond":  # %%respond as a function (marimo, scripts)
+        from .notebook.respond import respond
+
+        return respond
     if name == "TaskBoard":
         from .notebook.board import TaskBoard
 

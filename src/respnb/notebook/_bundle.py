@@ -27,9 +27,24 @@ function addStyle(root, digest, css) {
   style.textContent = css;
   (root === document ? document.head : root).appendChild(style);
 }
+function bundleRef(model) {
+  if (model.get("bundle")) return Promise.resolve(model.get("bundle"));
+  return new Promise((resolve) => {
+    const ready = () => {
+      if (!model.get("bundle")) return;
+      model.off("change:bundle", ready);
+      resolve(model.get("bundle"));
+    };
+    model.on("change:bundle", ready);
+  });
+}
+async function sharedModel(model) {
+  const ref = await bundleRef(model);
+  if (typeof ref?.get === "function") return ref; // already a model
+  return model.widget_manager.get_model(String(ref).replace(/^IPY_MODEL_/, ""));
+}
 async function load(model, el) {
-  const ref = String(model.get("bundle") || "");
-  const shared = await model.widget_manager.get_model(ref.replace(/^IPY_MODEL_/, ""));
+  const shared = await sharedModel(model);
   const digest = shared.get("digest");
   addStyle(el ? el.getRootNode() : document, digest, shared.get("css"));
   if (!cache.has(digest)) {
@@ -39,7 +54,11 @@ async function load(model, el) {
   return cache.get(digest);
 }
 export default {
-  async initialize(ctx) { const w = await load(ctx.model); return w.initialize?.(ctx); },
+  async initialize(ctx) {
+    if (!ctx.model.get("bundle")) return; // some hosts set it only before the first render
+    const w = await load(ctx.model);
+    return w.initialize?.(ctx);
+  },
   async render(ctx) { const w = await load(ctx.model, ctx.el); return w.render?.(ctx); },
 };
 """
