@@ -14,6 +14,7 @@ import pytest
 import respnb
 import respnb.tasks
 from respnb.tasks import TaskTable
+from tests.waiting import wait_until
 
 pytest.importorskip("respnb.server.launch")
 
@@ -26,13 +27,8 @@ def client(local_server: Any) -> Iterator[respnb.Client]:
     respnb.tasks.reset()
 
 
-def _until(pred: Any, what: str, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if pred():
-            return
-        time.sleep(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
+def _until(pred: Any, what: str) -> None:
+    wait_until(pred, what=what)
 
 
 def _slow(c: respnb.Client, text: str) -> respnb.Response:
