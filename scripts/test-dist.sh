@@ -17,8 +17,10 @@ echo "== building the sdist and (from it) the wheel"
 "$UV" build -q --out-dir "$OUT/dist" "$REPO"
 SDIST=$(ls "$OUT"/dist/respnb-*.tar.gz)
 WHEEL=$(ls "$OUT"/dist/respnb-*.whl)
-tar -tzf "$SDIST" | grep -q 'src/respnb/static/response_view.js$' || { echo "sdist lacks the bundle" >&2; exit 1; }
-"$PY" -m zipfile -l "$WHEEL" | grep -q 'respnb/static/response_view.js' || { echo "wheel lacks the bundle" >&2; exit 1; }
+tar -tzf "$SDIST" >"$OUT/sdist.txt"
+"$PY" -m zipfile -l "$WHEEL" >"$OUT/wheel.txt"
+grep -q 'src/respnb/static/response_view.js$' "$OUT/sdist.txt" || { echo "sdist lacks the bundle" >&2; exit 1; }
+grep -q 'respnb/static/response_view.js' "$OUT/wheel.txt" || { echo "wheel lacks the bundle" >&2; exit 1; }
 
 cat >"$OUT/check.py" <<'PY'
 """Run inside the installed venv, outside the repo: a %%respond in a real kernel (nbclient)."""
@@ -32,10 +34,12 @@ assert (here.parent / "static" / "response_view.js").is_file(), "installed witho
 nb = nbformat.v4.new_notebook()
 nb.cells = [nbformat.v4.new_code_cell("%load_ext respnb"),
             nbformat.v4.new_code_cell("%%respond\nSay hello from the installed package."),
-            nbformat.v4.new_code_cell("print('STATUS', _r.status, len(_r.output_text) > 0)")]
+            nbformat.v4.new_code_cell("import respnb\nprint('STATUS', _r.status, len(_r.output_text) > 0)\n"
+                                      "print('FROM', respnb.__file__)")]
 NotebookClient(nb, timeout=300, kernel_name="python3").execute()
 text = "".join(o.get("text", "") for o in nb.cells[2].outputs)
 assert "STATUS completed True" in text, nb.cells[1].outputs
+assert f"FROM {here}" in text, text  # the kernel ran the installed package too
 kinds = {k for o in nb.cells[1].outputs for k in o.get("data", {})}
 assert "application/vnd.jupyter.widget-view+json" in kinds, kinds  # the live view was shown
 subprocess.run([sys.executable, "-m", "respnb", "serve", "stop"], check=False)
