@@ -8,7 +8,6 @@ row is deleted). Row actions come back as ``{kind:"action", action, task, text?}
 
 from __future__ import annotations
 
-import json
 import threading
 import uuid
 from collections.abc import Callable
@@ -90,8 +89,6 @@ class TaskBoard(anywidget.AnyWidget):
         super().__init__(**kwargs)
         self.table = table
         self.on_open = on_open
-        self.sent_bytes = 0
-        self.sent_messages = 0
         self.actions: list[dict[str, Any]] = []
         self._send_lock = threading.Lock()
         self.on_msg(self._handle_msg)
@@ -106,10 +103,7 @@ class TaskBoard(anywidget.AnyWidget):
 
     def _post(self, msg: dict[str, Any]) -> None:
         msg = {"id": uuid.uuid4().hex, **msg}
-        size = len(json.dumps(msg, separators=(",", ":")))
         with self._send_lock:
-            self.sent_bytes += size
-            self.sent_messages += 1
             if getattr(self, "comm", None) is not None:
                 self.send(msg)
 

@@ -110,7 +110,6 @@ class ResponseView(anywidget.AnyWidget):
         self._cancel_callbacks: list[Callable[[], Any]] = []
         self._handle: Any = None
         self._seq = 0
-        self.messages_sent = 0
         self.task: Any = None  # the asyncio task feeding this view, when display() made one
         self.on_msg(self._on_front_msg)
         self._sync_small()
@@ -230,7 +229,6 @@ class ResponseView(anywidget.AnyWidget):
             self._sync_small()
         if items:
             self._seq += 1
-            self.messages_sent += 1
             self.send(
                 {"id": uuid.uuid4().hex, "kind": "patches", "seq": self._seq, "patches": items}
             )

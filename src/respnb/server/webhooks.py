@@ -95,10 +95,6 @@ class WebhookSender:
         self.retries = retries
         self.backoff = backoff
         self.timeout = timeout
-        self.delivered = 0
-        """Events the receiver accepted (2xx)."""
-        self.dropped = 0
-        """Events given up on after every retry."""
         self._tasks: set[asyncio.Task[None]] = set()
         self._client: httpx.AsyncClient | None = None
 
@@ -154,10 +150,8 @@ class WebhookSender:
                 problem = f"{type(exc).__name__}: {exc}"
                 continue
             if 200 <= response.status_code < 300:
-                self.delivered += 1
                 return
             problem = f"HTTP {response.status_code}"
-        self.dropped += 1
         log.warning(
             "webhook %s (%s) not delivered to %s after %d attempts: %s",
             event["type"],
