@@ -32,6 +32,7 @@ stamp() {
 if [ "${RESPNB_FORCE_SETUP:-0}" != 1 ] && [ -x .venv/bin/python ] && [ -f "$STAMP" ] \
   && [ -f src/respnb/static/response_view.js ] && [ "$(cat "$STAMP")" = "$(stamp)" ]; then
   echo "== setup is up to date (nothing changed since the last run; RESPNB_FORCE_SETUP=1 redoes it)"
+  if [ "${RESPNB_WITH_PEERS:-1}" = 1 ]; then bash scripts/peers.sh; fi  # idempotent, quick
   exit 0
 fi
 
@@ -48,4 +49,7 @@ echo "== building the front end (js/ -> src/respnb/static/)"
 if [ ! -d js/node_modules ]; then (cd js && npm ci --no-audit --no-fund --loglevel=error); fi
 (cd js && npm run --silent build)
 stamp >"$STAMP"
+if [ "${RESPNB_WITH_PEERS:-1}" = 1 ]; then
+  bash scripts/peers.sh  # aimock and LiteLLM's proxy for tests/peers (into .peers/)
+fi
 echo "== setup done"
