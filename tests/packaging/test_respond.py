@@ -129,3 +129,30 @@ def test_background_run_waits_for_its_result(local: Any) -> None:
     result = answer.wait(timeout=120)
     assert result is not None and result.status == "completed"
     assert answer.result is result
+
+
+def test_in_a_jupyter_kernel_the_views_display_as_the_magics_do(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    from respnb.server.launch import stop_local_server
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "import respnb\n"
+            "view, result = respnb.respond('Say hello', reasoning='low', summary='auto')\n"
+            "print('HOST', respnb.notebook.respond.host(), type(view).__name__, result.status)"
+        )
+    ]
+    monkeypatch.setenv("PYTHONPATH", str(ROOT / "src"))  # the kernel (same RESPNB_HOME)
+    try:
+        nbclient.NotebookClient(nb, timeout=300, kernel_name="python3").execute()
+    finally:
+        stop_local_server()
+    outputs = nb.cells[0].outputs
+    kinds = {k for o in outputs for k in o.get("data", {})}
+    assert "application/vnd.jupyter.widget-view+json" in kinds  # a live ResponseView
+    text = "".join(o.get("text", "") for o in outputs)
+    assert "HOST jupyter ResponseView completed" in text
