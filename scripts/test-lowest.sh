@@ -14,7 +14,7 @@ echo "== $VENV: direct dependencies at their lowest allowed versions"
 "$UV" pip freeze --python "$VENV/bin/python" >"$VENV/lowest.txt"
 # test tools at their newest, without moving any dependency chosen above
 "$UV" pip install -q --python "$VENV/bin/python" -c "$VENV/lowest.txt" \
-  pytest pytest-asyncio openai jsonschema nbformat nbclient
+  pytest pytest-asyncio openai jsonschema nbformat nbclient ipykernel
 grep -iE '^(httpx|pydantic|pandas|ipywidgets|anywidget|starlette|uvicorn|python-multipart|nh3|platformdirs)==' \
   "$VENV/lowest.txt" | tr '\n' ' '
 echo
