@@ -7,7 +7,8 @@ re-attaching every task that was still in flight when the last kernel stopped.
 ``respnb.tasks`` is that plain function (bound by ``respnb/__init__.py``); the helpers
 :func:`recording`, :func:`reset`, :func:`start_webhook_receiver`, :func:`shared_registry`
 and :func:`shared_refresher` are attributes of it, and this package stays importable as
-``respnb.tasks`` (``from respnb.tasks import TaskTable``).
+``respnb.tasks`` (``from respnb.tasks import TaskTable``, ``from respnb.tasks import refresher``;
+an attribute path such as ``respnb.tasks.refresher`` reaches the function, not the package).
 """
 
 from __future__ import annotations
