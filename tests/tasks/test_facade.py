@@ -181,7 +181,7 @@ def test_tasks_magic(client: respnb.Client, tmp_path: Any) -> None:
     from respnb.notebook.board import TaskBoard
     from respnb.notebook.board_magic import parse_args, register, tasks_magic
 
-    respnb.tasks()  # installs the observer (respnb's import does it once the lead wires it)
+    respnb.tasks()  # (re)installs the observer after a reset (importing respnb installs it)
     client.responses.create(model="respnb-demo", input="magic row", store=True)
     board = tasks_magic("magic --page-size 20")
     assert isinstance(board, TaskBoard)
