@@ -106,6 +106,10 @@ def test_options_go_through_the_magics_checks(local: Any) -> None:
         respnb.respond("  ")
     with pytest.raises(ValueError, match="contradict"):
         respnb.respond("hi", continue_=True, new=True)
+    with pytest.raises(ValueError, match="max_output_tokens must be at least 16"):
+        respnb.respond("hi", max_output_tokens=3)
+    with pytest.raises(ValueError, match=r"attach: file 'no--such\.txt' not found"):
+        respnb.respond("hi", attach=["no--such.txt"])  # paths keep their dashes
 
 
 def test_tools_schema_extra_quiet_and_continue(

@@ -63,6 +63,13 @@ _DESTS = {
     "max_tool_rounds": "max_tool_rounds",
 }
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_FLAG = re.compile(r"(?<![\w-])--([a-z][a-z-]*)")
+
+
+def _as_keywords(message: str) -> str:
+    """A magic's message in respond()'s terms: ``--max-output-tokens`` -> ``max_output_tokens``."""
+    spelled = _FLAG.sub(lambda m: m.group(1).replace("-", "_"), message)
+    return spelled.replace("%%respond", "respond()")
 
 
 def host() -> str:
@@ -302,7 +309,7 @@ def respond(prompt: str, **options: Any) -> Responded:
         if opts.instructions:
             opts.instructions = interpolate(opts.instructions, names)
     except (UsageError, PromptError) as exc:
-        raise ValueError(str(exc).replace("--", "").replace("%%respond", "respond()")) from None
+        raise ValueError(_as_keywords(str(exc))) from None
     magics = _magics.setdefault(where, RespondMagics(None))
     try:
         run = magics._prepare(opts, text)
