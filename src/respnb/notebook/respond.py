@@ -310,7 +310,9 @@ def respond(prompt: str, **options: Any) -> Responded:
             opts.instructions = interpolate(opts.instructions, names)
     except (UsageError, PromptError) as exc:
         raise ValueError(_as_keywords(str(exc))) from None
-    magics = _magics.setdefault(where, RespondMagics(None))
+    magics = _magics.get(where)
+    if magics is None:
+        magics = _magics[where] = RespondMagics(None)  # its clients are reused by later calls
     try:
         run = magics._prepare(opts, text)
     except UsageError as exc:
