@@ -132,12 +132,6 @@ class TaskRecord:
         """True while the task is queued or running (not settled, not waiting for input)."""
         return self.normalized_status in IN_FLIGHT_STATUSES
 
-    def to_row(self) -> dict[str, Any]:
-        """A JSON-ready dict (tags as a list)."""
-        out = {f.name: getattr(self, f.name) for f in fields(self)}
-        out["tags"] = list(self.tags)
-        return out
-
 
 IN_FLIGHT_STATUSES = frozenset({None, "queued", "in_progress"})
 """Normalized statuses of a task that still runs (None: not known yet)."""
