@@ -20,7 +20,6 @@ once the front end's first query is answered, so saved widget state keeps no his
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 import uuid
