@@ -13,8 +13,8 @@ list keeps at most :data:`MAX_HINTS` entries.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 

@@ -23,6 +23,7 @@ MAX_SAMPLE = 4096
 class _TooLong(Exception):
     pass
 
+
 _parser: Any = importlib.import_module("re._parser")
 _C: Any = importlib.import_module("re._constants")
 
