@@ -171,6 +171,10 @@ class Profile(BaseModel):
             return self.api_key.get_secret_value()
         if self.api_key_env:
             return os.environ.get(self.api_key_env) or None
+        if self.kind == "local" and not self.base_url and self.auth != "none":
+            from ._home import local_token
+
+            return local_token()
         return None
 
     def require_api_key(self) -> None:
@@ -304,7 +308,8 @@ def builtin_profile(name: str, *, preset: str | None = None) -> Profile:
             capabilities=Capabilities(**PRESETS.get(preset or "", {})),
         )
     if name == "local":
-        return Profile(name="local", kind="local", auth="none", default_model="respnb-demo")
+        # key: the on-demand server's per-install token (resolved_api_key)
+        return Profile(name="local", kind="local", key_required=False, default_model="respnb-demo")
     raise ConfigurationError(
         f"unknown profile {name!r}: use one of {list(BUILTIN_PROFILES)} or declare "
         f"[profiles.{name}] in {config_path()}."

@@ -286,13 +286,19 @@ async def test_same_key_different_body_is_a_conflict(rel_server: RunningServer) 
 
     async with httpx.AsyncClient(base_url=rel_server.base_url) as http:
         first = await http.post(
-            "/responses", json={"input": "one"}, headers={"Idempotency-Key": "k-conflict"}
+            "/responses",
+            json={"model": "respnb-demo", "input": "one"},
+            headers={"Idempotency-Key": "k-conflict"},
         )
         again = await http.post(
-            "/responses", json={"input": "one"}, headers={"Idempotency-Key": "k-conflict"}
+            "/responses",
+            json={"model": "respnb-demo", "input": "one"},
+            headers={"Idempotency-Key": "k-conflict"},
         )
         other = await http.post(
-            "/responses", json={"input": "two"}, headers={"Idempotency-Key": "k-conflict"}
+            "/responses",
+            json={"model": "respnb-demo", "input": "two"},
+            headers={"Idempotency-Key": "k-conflict"},
         )
     assert first.status_code == again.status_code == 200
     assert again.json()["id"] == first.json()["id"]

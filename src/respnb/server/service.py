@@ -196,6 +196,10 @@ class ResponseService:
             dialect=self.dialect.name,
             response_id=rid,
         )
+        if not given_model and self.dialect.name != "manus":
+            raise bad_request(  # as OpenAI: an empty body or one without a model is a 400
+                "Missing required parameter: 'model'.", "model", code="missing_required_parameter"
+            )
         prompt = _texts([i for i in inputs if i.get("role") == "user"])
         private: dict[str, Any] = {
             "created": time.time(),

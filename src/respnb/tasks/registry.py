@@ -22,7 +22,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from respnb._home import home
+from respnb._home import home, private_file
 from respnb.types import TERMINAL_STATUSES, Response
 
 from ._fields import fields_from_response, make_title, prompt_of
@@ -162,6 +162,7 @@ class TaskRegistry:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
         self._listeners: list[Listener] = []
+        private_file(self.path)  # 0600 before SQLite creates it (its -wal/-shm follow)
         self._conn = sqlite3.connect(
             str(self.path), timeout=busy_timeout, isolation_level=None, check_same_thread=False
         )
