@@ -28,9 +28,22 @@ from ._exceptions import (
     make_status_error,
 )
 from ._profiles import Profile
+from ._redact import redact_text, strip_userinfo
 from ._retry import RetryPolicy, Sleep
 
 M = TypeVar("M", bound=BaseModel)
+
+RETRY_WINDOW = 2.0
+"""Retries stop once a call has taken this many times its read timeout (a silent service is
+given two chances, not ``max_retries + 1`` full timeouts)."""
+
+
+def _seconds(timeout: float | httpx.Timeout | None, default: httpx.Timeout) -> float:
+    """The read timeout in seconds (60 when there is none)."""
+    chosen = timeout if timeout is not None else default
+    read = chosen.read if isinstance(chosen, httpx.Timeout) else chosen
+    return float(read) if read else 60.0
+
 
 __all__ = ["AsyncAPIClient", "Query", "clean_query"]
 
@@ -183,6 +196,9 @@ class AsyncAPIClient:
         if max_retries is not None:
             policy = RetryPolicy(max_retries=max_retries, sleep=self.sleep)
         retries = 0
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        deadline = started + RETRY_WINDOW * _seconds(timeout, self.timeout)
         while True:
             request = self.build_request(
                 method,
@@ -199,18 +215,25 @@ class AsyncAPIClient:
             try:
                 response = await self.http.send(request, stream=stream)
             except httpx.TimeoutException as exc:
-                if policy.can_retry_error(retries):
+                if policy.can_retry_error(retries) and loop.time() < deadline:
                     await self._wait(policy, retries, None, f"timeout on {method} {path}")
                     retries += 1
                     continue
-                raise APITimeoutError(request=request) from exc
+                waited = loop.time() - started
+                raise APITimeoutError(
+                    f"Request timed out: {method} {strip_userinfo(str(request.url))} gave no "
+                    f"answer ({type(exc).__name__}) in {waited:.0f}s over {retries + 1} "
+                    f"attempt(s). Raise timeout=... if the service is just slow.",
+                    request=request,
+                ) from exc
             except httpx.TransportError as exc:
-                if policy.can_retry_error(retries):
+                if policy.can_retry_error(retries) and loop.time() < deadline:
                     await self._wait(policy, retries, None, f"{type(exc).__name__} on {path}")
                     retries += 1
                     continue
+                url = strip_userinfo(str(request.url))
                 raise APIConnectionError(
-                    f"Connection error: {type(exc).__name__}: {exc} ({method} {request.url})",
+                    redact_text(f"Connection error: {type(exc).__name__}: {exc} ({method} {url})"),
                     request=request,
                 ) from exc
             if response.status_code < 400:

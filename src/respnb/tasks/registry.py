@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from respnb._home import home, private_file
+from respnb._redact import strip_userinfo
 from respnb.types import TERMINAL_STATUSES, Response
 
 from ._fields import fields_from_response, make_title, prompt_of
@@ -253,7 +254,8 @@ class TaskRegistry:
     ) -> TaskRecord:
         """Record what ``response`` says (plus the request ``body`` on create)."""
         values = fields_from_response(response)
-        values.update(profile=profile, base_url=base_url, cursor=cursor, source=source)
+        url = strip_userinfo(base_url) if base_url else base_url  # never store credentials
+        values.update(profile=profile, base_url=url, cursor=cursor, source=source)
         prompt = prompt_of(body)
         if prompt is not None:
             values["prompt"] = prompt

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from respnb._exceptions import ConfigurationError
 
+from ._csvsafe import neutralize
 from ._snapshot import FrameSnapshot
 from .refresher import Refresher
 from .registry import TaskRecord, TaskRegistry
@@ -256,10 +257,14 @@ class TaskTable:
             self._snapshot.save_in_background(cache, stamp)
         return cache
 
-    def to_csv(self, path: str | Path, **filters: Any) -> Path:
-        """Write :meth:`frame` (with ``filters``) as CSV; returns the path."""
+    def to_csv(self, path: str | Path, *, safe: bool = True, **filters: Any) -> Path:
+        """Write :meth:`frame` (with ``filters``) as CSV; returns the path.
+
+        ``safe`` (default): text cells starting with ``= + - @``, tab or CR get a leading
+        ``'`` so spreadsheets show them instead of running them (:mod:`._csvsafe`)."""
         out = Path(path)
-        self.frame(**filters).to_csv(out, index=False)
+        frame = self.frame(**filters)
+        (neutralize(frame) if safe else frame).to_csv(out, index=False)
         return out
 
     def to_parquet(self, path: str | Path, **filters: Any) -> Path:
