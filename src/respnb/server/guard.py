@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import json
+import math
 import re
 import socket
 from dataclasses import dataclass, field
@@ -133,12 +134,19 @@ def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"the number {text[:40]} is out of range (not valid JSON)")
+    return value
+
+
 def parse_json_body(raw: bytes, max_depth: int) -> Any:
     """The JSON value of ``raw``; :class:`ApiError` 400 saying what is wrong with it."""
     if not raw.strip():
         return {}
     try:
-        value = json.loads(raw, parse_constant=_no_constants)
+        value = json.loads(raw, parse_constant=_no_constants, parse_float=_finite)
     except RecursionError:
         value, deep = None, True
     except ValueError as exc:

@@ -11,6 +11,7 @@ containing "ask me" leaves the task ``pending`` (waiting for the user) until con
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import AsyncIterator
@@ -180,7 +181,7 @@ class ResponseService:
     async def create(self, raw: Any, *, origin: str, fault: Fault | None) -> Run:
         """Validate, resolve context, persist the new response and start its run."""
         given_model = raw.get("model") if isinstance(raw, dict) else None
-        body = validate_create(raw)
+        body = await asyncio.to_thread(validate_create, raw)  # linear, but off the event loop
         self.dialect.check_create(body)
         if body.get("task_id"):
             return await self._continue_task(body, origin=origin, fault=fault)
