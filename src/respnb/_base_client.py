@@ -12,6 +12,7 @@ good, the caller owns the open response.
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import logging
 import uuid
@@ -28,7 +29,7 @@ from ._exceptions import (
     make_status_error,
 )
 from ._profiles import Profile
-from ._redact import redact_text, strip_userinfo
+from ._redact import is_secret_header, redact_text, strip_userinfo
 from ._retry import RetryPolicy, Sleep
 
 M = TypeVar("M", bound=BaseModel)
@@ -107,6 +108,7 @@ class AsyncAPIClient:
         self._owns_http = http_client is None
         self.http = http_client or httpx.AsyncClient(timeout=self.timeout, transport=transport)
         self._base_url: str | None = None
+        self._userinfo_auth: str | None = None
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} profile={self.profile.name!r}>"
@@ -116,7 +118,12 @@ class AsyncAPIClient:
     def base_url(self) -> str:
         """The profile's base URL, resolved once (this may start the local server)."""
         if self._base_url is None:
-            self._base_url = self.profile.resolved_base_url()
+            url = httpx.URL(self.profile.resolved_base_url())
+            if url.userinfo:  # sent as Basic auth; never in a URL that httpx logs or errors show
+                token = base64.b64encode(f"{url.username}:{url.password}".encode()).decode()
+                self._userinfo_auth = f"Basic {token}"
+                url = url.copy_with(userinfo=b"")
+            self._base_url = str(url).rstrip("/")
         return self._base_url
 
     def url(self, path: str) -> str:
@@ -131,9 +138,21 @@ class AsyncAPIClient:
         out.update(self.profile.headers)
         out.update(self.profile.auth_headers())
         out.update(self.default_headers)
+        if self._userinfo_auth and not any(k.lower() == "authorization" for k in out):
+            out["Authorization"] = self._userinfo_auth
         if extra:
             out.update(extra)
         return out
+
+    def secrets(self, extra: Mapping[str, str] | None = None) -> tuple[str, ...]:
+        """Secret values this client sends: the profile's, and those of secret-named
+        ``default_headers`` and ``extra`` headers (to redact from messages)."""
+        names = self.profile.secret_headers
+        sent = {**self.default_headers, **(extra or {})}
+        found = [v for k, v in sent.items() if is_secret_header(k, names) and len(v) >= 4]
+        if self._userinfo_auth:
+            found.append(self._userinfo_auth.removeprefix("Basic "))
+        return (*self.profile.secrets(), *found)
 
     def build_request(
         self,
@@ -247,7 +266,7 @@ class AsyncAPIClient:
                 await response.aread()
             finally:
                 await response.aclose()
-            raise make_status_error(response, redact=self.profile.secrets()) from None
+            raise make_status_error(response, redact=self.secrets(extra)) from None
 
     async def _wait(
         self, policy: RetryPolicy, retries: int, response: httpx.Response | None, why: str

@@ -141,6 +141,15 @@ class Profile(BaseModel):
     default_model: str | None = None
     capabilities: Capabilities = Field(default_factory=Capabilities)
 
+    @field_serializer("base_url")
+    def _mask_userinfo(self, base_url: str | None) -> str | None:
+        # Dumps never carry a password given in the URL (user:key@host).
+        return strip_userinfo(base_url) if base_url else base_url
+
+    def __repr_args__(self) -> Any:
+        for name, value in super().__repr_args__():
+            yield name, strip_userinfo(value) if isinstance(value, str) else value
+
     @field_serializer("headers")
     def _mask_headers(self, headers: dict[str, str]) -> dict[str, str]:
         # Dumps (JSON or dict) never carry credential header values.
