@@ -28,6 +28,7 @@ def neutralize(frame: Any) -> Any:
     """A copy of a pandas DataFrame with every text cell neutralized."""
     out = frame.copy()
     for column in out.columns:
-        if out[column].dtype == object:
-            out[column] = out[column].map(neutralize_cell)
+        dtype = out[column].dtype
+        if dtype == object or str(dtype).startswith(("string", "str")):
+            out[column] = out[column].map(neutralize_cell, na_action="ignore")
     return out

@@ -261,10 +261,11 @@ class TaskTable:
         """Write :meth:`frame` (with ``filters``) as CSV; returns the path.
 
         ``safe`` (default): text cells starting with ``= + - @``, tab or CR get a leading
-        ``'`` so spreadsheets show them instead of running them (:mod:`._csvsafe`)."""
+        ``'`` so spreadsheets show them instead of running them (:mod:`._csvsafe`). Lines end
+        in CRLF (RFC 4180), so a cell holding a CR or LF is quoted."""
         out = Path(path)
         frame = self.frame(**filters)
-        (neutralize(frame) if safe else frame).to_csv(out, index=False)
+        (neutralize(frame) if safe else frame).to_csv(out, index=False, lineterminator="\r\n")
         return out
 
     def to_parquet(self, path: str | Path, **filters: Any) -> Path:
