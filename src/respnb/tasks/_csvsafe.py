@@ -29,6 +29,6 @@ def neutralize(frame: Any) -> Any:
     out = frame.copy()
     for column in out.columns:
         dtype = out[column].dtype
-        if dtype == object or str(dtype).startswith(("string", "str")):
+        if str(dtype).startswith(("object", "string", "str")):
             out[column] = out[column].map(neutralize_cell, na_action="ignore")
     return out
