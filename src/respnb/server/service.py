@@ -336,13 +336,15 @@ class ResponseService:
 
     async def _finish(self, run: Run) -> None:
         resp = run.resp
-        if resp.get("store", True) and not run.deleted:
-            self.persist_nowait(resp, run.last_seq)
-            await self.store.flush()
-        if self.webhooks is not None and run.background and not run.deleted:
-            self.webhooks.response_finished(resp)  # once stored: receivers fetch it after
-        if self.runs.get(run.id) is run:
-            del self.runs[run.id]
+        try:
+            if resp.get("store", True) and not run.deleted:
+                self.persist_nowait(resp, run.last_seq)
+                await self.store.flush()
+            if self.webhooks is not None and run.background and not run.deleted:
+                self.webhooks.response_finished(resp)  # once stored: receivers fetch it after
+        finally:  # a failed store write must not leave the run live (the idle exit waits on it)
+            if self.runs.get(run.id) is run:
+                del self.runs[run.id]
 
     # ------------------------------------------------------------------ replay
     @staticmethod
