@@ -51,12 +51,9 @@ def dump_toml(data: dict[str, Any], prefix: str = "") -> str:
 
 def write_profile(name: str, spec: dict[str, Any], path: Path | None = None) -> Path:
     """Save ``spec`` as ``[profiles.NAME]`` in the profiles file (others kept)."""
-    from ._profiles import config_path
+    import tomllib
 
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - exercised on 3.10 only
-        import tomli as tomllib
+    from ._profiles import config_path
 
     path = path or config_path()
     data: dict[str, Any] = {}

@@ -1,11 +1,11 @@
-"""Standard Webhooks verification (pure: no server, no I/O), shared by the client and the tasks.
+"""Standard Webhooks verification (pure: no server, no I/O), shared by ``client.webhooks`` and
+the task receiver (:mod:`respnb.tasks.webhooks`).
 
 Headers ``webhook-id``, ``webhook-timestamp`` (unix seconds) and ``webhook-signature``
-(space-separated ``v1,<base64>``). The signed content is ``"{id}.{timestamp}.{raw body}"``,
-HMAC-SHA256 keyed with the base64-decoded secret (after stripping ``whsec_``). Any matching
+(space-separated ``v1,<base64>``); the signature is :mod:`respnb._signing`'s. Any matching
 signature is accepted (constant-time compare); timestamps more than ``tolerance`` seconds old
 or ahead are rejected; the raw bytes are verified before parsing. :class:`WebhookVerifier`
-also refuses an id it has already accepted (a replay).
+also refuses an id it has already accepted (a replay), or holds it while ``pending``.
 """
 
 from __future__ import annotations
@@ -21,30 +21,14 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["WebhookVerificationError", "WebhookVerifier", "sign"]
+from ._signing import MIN_SECRET_BYTES, sign
+from ._signing import secret_key as _key
+
+__all__ = ["MIN_SECRET_BYTES", "WebhookVerificationError", "WebhookVerifier", "sign"]
 
 
 class WebhookVerificationError(ValueError):
     """A webhook was rejected; the message says why (never echoing the secret)."""
-
-
-def _key(secret: str | bytes) -> bytes:
-    if isinstance(secret, bytes):
-        return secret
-    raw = secret.removeprefix("whsec_")
-    try:
-        return base64.b64decode(raw, validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise ValueError(
-            "the webhook secret must be base64 (as 'whsec_<base64>'); copy it from the dashboard"
-        ) from exc
-
-
-def sign(secret: str | bytes, msg_id: str, timestamp: int, body: bytes) -> str:
-    """The ``v1,<base64>`` signature of one message (tests and the local server use it)."""
-    content = f"{msg_id}.{timestamp}.".encode() + body
-    digest = hmac.new(_key(secret), content, hashlib.sha256).digest()
-    return "v1," + base64.b64encode(digest).decode()
 
 
 class WebhookVerifier:
@@ -56,6 +40,7 @@ class WebhookVerifier:
         self._key = _key(secret)
         self.tolerance = tolerance
         self._seen: OrderedDict[str, None] = OrderedDict()
+        self._pending: set[str] = set()
         self._remember = remember
         self._lock = threading.Lock()
 
@@ -63,12 +48,19 @@ class WebhookVerifier:
         return f"WebhookVerifier(tolerance={self.tolerance})"
 
     def verify(
-        self, headers: Mapping[str, str], body: bytes, *, now: float | None = None
+        self,
+        headers: Mapping[str, str],
+        body: bytes,
+        *,
+        now: float | None = None,
+        pending: bool = False,
     ) -> dict[str, Any]:
         """Check one request and return its parsed JSON payload.
 
         Raises :class:`WebhookVerificationError` for missing headers, a bad or stale
         timestamp, no matching signature, a replayed id, or a body that is not JSON.
+        The id is remembered at once, or with ``pending=True`` held until :meth:`settle`
+        (meanwhile the same id is refused too).
         """
         h = {k.lower(): v for k, v in headers.items()}
         msg_id, ts_raw, sig_header = (
@@ -104,16 +96,29 @@ class WebhookVerifier:
                 matched = True
         if not matched:
             raise WebhookVerificationError("no matching webhook signature")
-        with self._lock:
-            if msg_id in self._seen:
-                raise WebhookVerificationError(f"webhook {msg_id!r} was already received")
-            self._seen[msg_id] = None
-            while len(self._seen) > self._remember:
-                self._seen.popitem(last=False)
         try:
             payload = json.loads(body)
         except ValueError:
             raise WebhookVerificationError("webhook body is not JSON") from None
         if not isinstance(payload, dict):
             raise WebhookVerificationError("webhook body is not a JSON object")
+        with self._lock:
+            if msg_id in self._seen or msg_id in self._pending:
+                raise WebhookVerificationError(f"webhook {msg_id!r} was already received")
+            if pending:
+                self._pending.add(msg_id)
+            else:
+                self._remember_id(msg_id)
         return payload
+
+    def _remember_id(self, msg_id: str) -> None:
+        self._seen[msg_id] = None
+        while len(self._seen) > self._remember:
+            self._seen.popitem(last=False)
+
+    def settle(self, msg_id: str, *, handled: bool) -> None:
+        """End a ``pending`` id: remembered if ``handled``, else free to arrive again."""
+        with self._lock:
+            self._pending.discard(msg_id)
+            if handled:
+                self._remember_id(msg_id)

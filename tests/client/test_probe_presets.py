@@ -3,7 +3,7 @@ name / ``preset=`` / ``$RESPNB_PRESET``, and the local profile's injected server
 
 from __future__ import annotations
 
-import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -13,11 +13,6 @@ from respnb.__main__ import main
 from respnb._presets import PRESETS
 from respnb._profiles import load_config, resolve_profile, set_local_starter
 from respnb.server.launch import serve_in_thread
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -93,7 +93,7 @@ class Followers:
                     return
                 try:
                     await asyncio.wait_for(wake.wait(), self._webhook_fallback)
-                except (asyncio.TimeoutError, TimeoutError):
+                except TimeoutError:
                     with contextlib.suppress(Exception):
                         self._record(
                             client, await self._request(partial(client.responses.retrieve, id))

@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from concurrent.futures import Future
 from typing import Any, Protocol, TypeVar
 
+from respnb._redact import strip_userinfo
 from respnb.types import Response
 
 from ._follow import Followers
@@ -55,7 +56,7 @@ ClientFactory = Callable[[str | None, str | None, Any], Any]
 
 
 def _key(name: str | None, base_url: str | None) -> tuple[str, str]:
-    return (name or "", (base_url or "").rstrip("/"))
+    return (name or "", strip_userinfo(base_url or "").rstrip("/"))  # as the registry stores it
 
 
 class Refresher(Followers):

@@ -2,6 +2,9 @@
 
 Verification (headers, HMAC-SHA256, tolerance, deduplicated ids) lives in the core module
 :mod:`respnb._webhooks`, shared with ``client.webhooks``; its names are re-exported here.
+Secrets shorter than :data:`MIN_SECRET_BYTES` (``whsec_`` alone, a few characters) are
+refused: anyone could forge their signatures. The receiver remembers an id only once its
+handler succeeded (a failed handler answers 500, and the sender's retry is handled again).
 
 The event carries only the response id, so the receiver fetches the response after a
 verified event (through the refresher) and the registry and board update from that.
@@ -9,14 +12,18 @@ verified event (through the refresher) and the registry and board update from th
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from respnb._webhooks import WebhookVerificationError, WebhookVerifier, sign
+from respnb._webhooks import MIN_SECRET_BYTES, WebhookVerificationError, WebhookVerifier, sign
+
+log = logging.getLogger("respnb.tasks.webhooks")
 
 __all__ = [
+    "MIN_SECRET_BYTES",
     "WebhookReceiver",
     "WebhookVerificationError",
     "WebhookVerifier",
@@ -48,6 +55,7 @@ class WebhookReceiver:
         self.path = path
         self.accepted = 0
         self.rejected = 0
+        self.failed = 0
         self._server: Any = None
         self._thread: threading.Thread | None = None
         self.url: str | None = None
@@ -65,14 +73,22 @@ class WebhookReceiver:
         async def receive(request: Request) -> Response:
             body = await request.body()
             try:
-                payload = self.verifier.verify(dict(request.headers), body)
+                payload = self.verifier.verify(dict(request.headers), body, pending=True)
             except WebhookVerificationError as exc:
                 self.rejected += 1
                 return JSONResponse({"error": str(exc)}, status_code=400)
+            msg_id = request.headers["webhook-id"]
+            try:
+                result = self.on_event(payload)
+                if result is not None:
+                    await result
+            except Exception:
+                self.verifier.settle(msg_id, handled=False)  # the sender's retry is handled
+                self.failed += 1
+                log.exception("the webhook handler failed on %s", msg_id)
+                return JSONResponse({"error": "the handler failed; retry"}, status_code=500)
+            self.verifier.settle(msg_id, handled=True)
             self.accepted += 1
-            result = self.on_event(payload)
-            if result is not None:
-                await result
             return Response(status_code=204)
 
         return Starlette(routes=[Route(self.path, receive, methods=["POST"])])
