@@ -101,7 +101,11 @@ async def test_with_webhooks_nothing_is_polled(tmp_path, reg):
             ref = Refresher(reg, asyncio.get_running_loop(), poll_initial=0.05)
             ref.use_client(client)
             ref.use_webhooks()
-            receiver.on_event = lambda p: ref.submit(ref.refresh_one(p["data"]["id"]))
+
+            def refresh(payload: dict) -> None:
+                ref.submit(ref.refresh_one(payload["data"]["id"]))
+
+            receiver.on_event = refresh
             ids = []
             for i in range(N):
                 r = await client.responses.create(
