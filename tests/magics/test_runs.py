@@ -227,7 +227,8 @@ def test_interrupt_keeps_the_partial_answer(
     assert len(made[0].events) == 12
     assert result.output_text and result.output_text == made[0].state.text
     assert made[0].state.error is not None and made[0].state.error["code"] == "interrupted"
-    assert not result.is_terminal
+    assert result.status == "cancelled"  # the server's word: closing the stream stopped it
+    assert made[0].state.status == "cancelled"
     assert "interrupted" in cap.stdout
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,7 +35,8 @@ from .._tool_loop import run_tool_loop
 from ..types import TERMINAL_STATUSES, FunctionCall, Response
 from ._magic_args import RespondOptions, build_options, respond_arguments, schema_format, split_line
 from ._magic_checks import ask_before_running, check_capabilities, fill_options
-from ._run_display import RunDisplay, make_view
+from ._run_display import RunDisplay, RunFailed, make_view
+from ._ui_events import ui_events
 
 __all__ = ["LOCAL_NOTICE", "BackgroundRun", "RespondMagics", "load_ipython_extension"]
 
@@ -44,6 +46,13 @@ LOCAL_NOTICE = (
     "OPENAI_API_KEY and run `%%respond --profile openai -m MODEL`, or set RESPNB_PROFILE "
     "(or a default in profiles.toml)."
 )
+_LOCAL_NOTICE_MD = (
+    "> **respnb** uses the `local` profile: no API key or profile is configured, so answers "
+    "come from respnb's offline demo server (started on demand).  \n"
+    "> To use a real service, set `OPENAI_API_KEY` and run `%%respond --profile openai -m MODEL`,"
+    " or set `RESPNB_PROFILE` (or a default in `profiles.toml`)."
+)
+_CANCEL_GRACE = 10.0  # seconds to wait for the service to confirm a stop before saying so itself
 
 
 class _Interrupted(Exception):
@@ -87,8 +96,10 @@ class BackgroundRun:
 
 
 def _cancel(run: _Run) -> None:
+    """Stop ``run``: a streaming round stops reading (the service ends a closed foreground
+    stream); a background-mode response is also cancelled through the API."""
     run.cancel_requested.set()
-    if run.response_id and run.profile.supports("cancel"):
+    if run.params.get("background") and run.response_id and run.profile.supports("cancel"):
         try:
             run.client.responses.cancel(run.response_id)
         except APIError as exc:  # already finished, or not cancellable: say so, carry on
@@ -169,7 +180,7 @@ class RespondMagics(Magics):
             raise UsageError(str(exc)) from None
         if opts.profile is None and profile.kind == "local" and not session.local_notice_shown:
             session.local_notice_shown = True
-            print(LOCAL_NOTICE)
+            _show_notice()
         check_capabilities(profile, opts)
         model = opts.model or profile.default_model
         if not model and profile.kind != "manus":
@@ -214,17 +225,21 @@ class RespondMagics(Magics):
     # ------------------------------------------------------------------ running
     def _foreground(self, run: _Run) -> None:
         try:
-            result = self._execute(run)
+            with ui_events() as ui:
+                if ui.live:  # the view's Cancel click reaches this busy cell
+                    run.display.adopt = ui.adopt
+                    run.display.on_cancel(lambda: _cancel(run))
+                result = self._execute(run)
         except _Interrupted as stop:
             result = RespondResult.wrap(stop.partial, interrupted=True)
-            run.display.interrupted(run.opts.out)
+            if not run.cancel_requested.is_set():
+                run.display.interrupted(run.opts.out)
         except UnsupportedFeatureError as exc:
             raise UsageError(str(exc)) from None
         except RespnbError as exc:
-            if run.opts.quiet:
+            if run.opts.quiet or not run.display.error(exc):
                 raise
-            run.display.error(exc)
-            return
+            raise RunFailed(exc) from None  # the view showed it; the cell fails
         self._finish(run, result)
 
     def _start_background(self, run: _Run) -> None:
@@ -293,13 +308,19 @@ class RespondMagics(Magics):
             if params.get("background") and partial.id:
                 run.response_id = partial.id
                 _cancel(run)
+            partial = self._confirm_stop(run, partial, view)
             run.display.finish_round(view, partial, interrupted=True)
             raise _Interrupted(partial) from None
-        if not final.is_terminal and final.id and run.profile.supports("retrieve"):
-            final = self._poll(run, final, view)  # cancelled, or the stream ended early
+        stopped = run.cancel_requested.is_set()
+        if stopped:
+            final = self._confirm_stop(run, final, view)
+        elif not final.is_terminal and final.id and run.profile.supports("retrieve"):
+            final = self._poll(run, final, view)  # the stream ended early
         run.response_id = None
         run.last_response = final
-        run.display.finish_round(view, final)
+        run.display.finish_round(view, final, cancelled=stopped)
+        if stopped:
+            raise _Interrupted(final)
         return final
 
     def _round_polled(self, run: _Run, params: dict[str, Any], view: Any) -> Response:
@@ -320,7 +341,10 @@ class RespondMagics(Magics):
             raise _Interrupted(partial) from None
         run.response_id = None
         run.last_response = response
-        run.display.finish_round(view, response)
+        stopped = run.cancel_requested.is_set()
+        run.display.finish_round(view, response, cancelled=stopped)
+        if stopped:
+            raise _Interrupted(response)
         return response
 
     def _pump(self, run: _Run, events: Any, view: Any) -> None:
@@ -328,6 +352,22 @@ class RespondMagics(Magics):
             run.response_id = run.response_id or events.response_id
             if view is not None:
                 view.apply(event)
+            if run.cancel_requested.is_set():
+                break  # leaving the stream closes it; the service stops the response
+
+    def _confirm_stop(self, run: _Run, partial: Response, view: Any) -> Response:
+        """After a stop: the service's own final state of the response, when it can tell
+        within a short grace period; else ``partial``."""
+        if not partial.id or partial.store is False or not run.profile.supports("retrieve"):
+            return partial
+        try:
+            told = self._poll(run, partial, None, deadline=time.monotonic() + _CANCEL_GRACE)
+        except APIError:
+            return partial
+        if not told.is_terminal or len(told.output_text) >= len(partial.output_text):
+            return told if told.is_terminal else partial
+        # the service's verdict, with the partial answer this client had already shown
+        return partial.model_copy(update={"status": told.status, "error": told.error})
 
     def _resume(self, run: _Run, stream: Any, view: Any) -> Response:
         """One reconnection after ``stream.cursor`` (stored responses); the snapshot after."""
@@ -343,12 +383,17 @@ class RespondMagics(Magics):
         resumed: Response = again.snapshot()
         return resumed
 
-    def _poll(self, run: _Run, response: Response, view: Any) -> Response:
-        """Poll ``retrieve`` until the response is terminal, folding each into the view."""
+    def _poll(
+        self, run: _Run, response: Response, view: Any, deadline: float | None = None
+    ) -> Response:
+        """Poll ``retrieve`` until the response is terminal (or ``deadline``, a monotonic
+        time, passed), folding each into the view."""
         interval = 0.2
         pause = threading.Event()  # set once by a cancel, to poll at once
         run.cancel_waiters.append(pause)
         while response.normalized_status not in TERMINAL_STATUSES | {"requires_input"}:
+            if deadline is not None and time.monotonic() > deadline:
+                break
             if pause.wait(interval):
                 pause.clear()
             interval = min(interval * 1.5, 5.0)
@@ -374,6 +419,12 @@ class RespondMagics(Magics):
             except Exception as exc:  # pragma: no cover - best effort at shutdown
                 print(f"respnb: closing a client failed: {exc}", file=sys.stderr)
         self._clients.clear()
+
+
+def _show_notice() -> None:
+    from IPython.display import display
+
+    display({"text/markdown": _LOCAL_NOTICE_MD, "text/plain": LOCAL_NOTICE}, raw=True)  # type: ignore[no-untyped-call]
 
 
 _loaded: dict[int, RespondMagics] = {}
