@@ -138,7 +138,7 @@ def outcome_bundle(outcome: ToolOutcome) -> dict[str, str]:
 
 def note_bundle(text: str) -> dict[str, str]:
     """A message about the run: plain text, and the same text escaped as HTML."""
-    html = f'<div style="font-style:italic">{escape_html(text)}</div>'
+    html = f"<div><em>{escape_html(text)}</em></div>"
     return {"text/html": html, "text/markdown": markdown_text(text), "text/plain": text}
 
 

@@ -325,7 +325,7 @@ def fallback_markdown(state: ResponseViewState) -> str:
             head.append(code_span(h[key]))
     took = elapsed(h)
     if took:
-        head.append(markdown_text(took))
+        head.append(took)  # respnb's own words: digits and units
     parts = [" · ".join(head)]
     links = [
         _link_md(k.replace("_url", ""), h.get(k)) for k in ("task_url", "share_url") if h.get(k)
