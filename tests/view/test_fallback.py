@@ -70,9 +70,10 @@ class _Audit(HTMLParser):
                 self.problems.append(f"{tag}[{name}]")
             if name in ("href", "src", "action", "formaction", "background", "srcdoc") and value:
                 cleaned = "".join(value.split()).lower()
-                if not cleaned.startswith(_SAFE) and ":" in cleaned.split("/")[0]:
-                    if not (tag == "img" and cleaned.startswith("data:image/png;base64,")):
-                        self.problems.append(f"{tag}[{name}={value}]")
+                data_image = tag == "img" and cleaned.startswith("data:image/png;base64,")
+                schemed = ":" in cleaned.split("/")[0]
+                if schemed and not cleaned.startswith(_SAFE) and not data_image:
+                    self.problems.append(f"{tag}[{name}={value}]")
             if tag == "img" and name == "src" and value and not value.startswith("data:"):
                 self.problems.append(f"remote image {value}")
             if name in ("style", "id"):

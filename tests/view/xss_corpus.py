@@ -179,7 +179,7 @@ _OWASP = [
     'type="image/svg+xml" AllowScriptAccess="always"></EMBED>__xss(1)',
     '<SCRIPT a=">" SRC="httx://xss.example/xss.js">__xss(1)</SCRIPT>',
     '<img src="x` `<script>__xss(1)</script>"` `>',
-    "<img src onerror /\" '\"= alt=__xss(1)//\">",
+    '<img src onerror /" \'"= alt=__xss(1)//">',
     "<title onpropertychange=__xss(1)></title><title title=>",
     '<a href=http://foo.bar/#x=`y></a><img alt="`><img src=x:x onerror=__xss(1)></a>">',
     "<!--[if]><script>__xss(1)</script -->",
@@ -223,7 +223,7 @@ _DOMPURIFY = [
     '<a title="a" href="http://x.example" data-x="<script>__xss(1)</script>">x</a>',
     '<img src=x class="jp-Dialog" id="main" onerror=__xss(1)>',
     '<div class="jp-Dialog" style="position:fixed;inset:0">fake dialog __xss(1)</div>',
-    "<a href=\"data:text/html,<script>__xss(1)</script>\" target=_blank>x</a>",
+    '<a href="data:text/html,<script>__xss(1)</script>" target=_blank>x</a>',
     '<iframe src="data:text/html,<script>parent.__xss(1)</script>"></iframe>',
     "<img src=x onerror=window['__x'+'ss'](1)> xss(1)",
     '<svg><script href="data:,__xss(1)" />',
@@ -273,7 +273,7 @@ NOTES = [
     "[type=int_parsing, input_value='<img src=x onerror=__xss(1)>', input_type=str]",
     "respnb: stopped after 8 tool rounds; the model still wanted: <img src=x onerror=__xss(1)>, "
     "[x](javascript:__xss(1))",
-    'respnb: cancel failed: Error code 400: <svg onload=__xss(1)> *[y](javascript:__xss(1))*',
+    "respnb: cancel failed: Error code 400: <svg onload=__xss(1)> *[y](javascript:__xss(1))*",
 ]
 
 PAYLOADS: list[str] = _BASE + _MARKDOWN + _OWASP + _DOMPURIFY + _MARKDOWN_MORE + BYPASSES + NOTES
