@@ -57,7 +57,11 @@ def paced(tmp_path: Path) -> Iterator[RunningServer]:
 
 
 @pytest.fixture
-def kernel(tmp_path: Path, paced: RunningServer, _isolated_home: Path) -> Iterator[Any]:
+def kernel(
+    tmp_path: Path,
+    paced: RunningServer,
+    _isolated_home: Path,  # noqa: PT019 - its value is used
+) -> Iterator[Any]:
     _profiles(_isolated_home, paced=paced.base_url)
     manager, client = jupyter_client.start_new_kernel(
         kernel_name="python3", env=_env(_isolated_home, tmp_path)
@@ -126,7 +130,9 @@ def _refused_url() -> str:
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_failed_runs_fail_the_cell_once(
-    tmp_path: Path, _isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    _isolated_home: Path,  # noqa: PT019 - its value is used
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     with serve_in_thread(db_path=tmp_path / "keyed.sqlite3", api_key="sk-right-key-1111") as srv:
         _profiles(_isolated_home, keyed=srv.base_url, refused=_refused_url())
