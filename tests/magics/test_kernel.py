@@ -60,7 +60,7 @@ def paced(tmp_path: Path) -> Iterator[RunningServer]:
 def kernel(
     tmp_path: Path,
     paced: RunningServer,
-    _isolated_home: Path,  # noqa: PT019 - its value is used
+    _isolated_home: Path,
 ) -> Iterator[Any]:
     _profiles(_isolated_home, paced=paced.base_url)
     manager, client = jupyter_client.start_new_kernel(
