@@ -10,6 +10,7 @@ and returns a :class:`RespondOptions`. Every problem raises ``UsageError`` sayin
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import re
 import shlex
@@ -35,6 +36,7 @@ __all__ = [
     "respond_arguments",
     "schema_format",
     "split_line",
+    "suggest_options",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -147,12 +149,35 @@ _OPTIONS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
 
 def respond_arguments(fn: F) -> F:
     """Decorate the magic with every option (and the prompt words of the line magic)."""
-    prompt_help = "the prompt (%%respond: the cell body is the prompt)."
+    prompt_help = "the prompt (%%%%respond: the cell body is the prompt)."  # argparse %-formats
     fn = argument("prompt", nargs="*", help=prompt_help)(fn)  # type: ignore[no-untyped-call]
     for flags, kwargs in reversed(_OPTIONS):
         fn = argument(*flags, **kwargs)(fn)  # type: ignore[no-untyped-call]
     decorated: F = magic_arguments()(fn)  # type: ignore[no-untyped-call]
+    # magic_arguments writes the usage as an reST literal block ("::"); ``%%respond?`` shows
+    # the docstring as plain text, where that marker is noise
+    doc = decorated.__doc__ or ""
+    decorated.__doc__ = doc[2:].lstrip("\n") if doc.startswith("::") else doc
     return decorated
+
+
+def suggest_options(message: str, parser: argparse.ArgumentParser) -> str:
+    """``message`` (an argparse error) with ``did you mean --x?`` for each misspelt option."""
+    found = re.search(r"unrecognized arguments: (.*)$", message)
+    if found is None:
+        return message
+    flags = [f for f in parser._option_string_actions if f.startswith("--")]
+    hints = []
+    for word in found.group(1).split():
+        if not word.startswith("-"):
+            continue
+        name = word.split("=", 1)[0]
+        close = difflib.get_close_matches(name, flags, n=1, cutoff=0.6)
+        if close:
+            hints.append(f"{name}: did you mean {close[0]}?")
+    if not hints:
+        return message + " (see %%respond? for every option)"
+    return message + "; " + "; ".join(hints)
 
 
 def split_line(line: str, parser: argparse.ArgumentParser) -> tuple[list[str], str]:

@@ -33,7 +33,14 @@ from .._session import RespondResult, session
 from .._sync import Client
 from .._tool_loop import run_tool_loop
 from ..types import TERMINAL_STATUSES, FunctionCall, Response
-from ._magic_args import RespondOptions, build_options, respond_arguments, schema_format, split_line
+from ._magic_args import (
+    RespondOptions,
+    build_options,
+    respond_arguments,
+    schema_format,
+    split_line,
+    suggest_options,
+)
 from ._magic_checks import ask_before_running, check_capabilities, fill_options
 from ._run_display import RunDisplay, RunFailed, make_view
 from ._ui_events import ui_events
@@ -135,11 +142,15 @@ class RespondMagics(Magics):
     def respond(self, line: str, cell: str | None = None) -> None:
         """Send a prompt to a Responses API service and show the answer live."""
         parser = _magic_parser(self)
-        if cell is None:
-            tokens, template = split_line(line, parser)
-            args = parser.parse_args(tokens)
-        else:
-            args = parse_argstring(_respond_function(self), line)  # type: ignore[no-untyped-call]
+        try:
+            if cell is None:
+                tokens, template = split_line(line, parser)
+                args = parser.parse_args(tokens)
+            else:
+                args = parse_argstring(_respond_function(self), line)  # type: ignore[no-untyped-call]
+        except UsageError as exc:
+            raise UsageError(suggest_options(str(exc), parser)) from None
+        if cell is not None:
             if args.prompt:
                 raise UsageError(
                     f"unexpected text after %%respond: {' '.join(args.prompt)!r}. The prompt "
