@@ -167,10 +167,14 @@ def settle(view: Any, *, status: str | None = None, raw: str | None = None) -> N
     if status is not None and header.get("status") not in _TERMINAL:
         fields["status"] = status
         fields["status_raw"] = raw or status
+    now = time.time()
+    started = getattr(view, "started_at", None)
+    if isinstance(started, float):
+        fields["started_at"], fields["ended_at"] = started, now  # the static rendering's clock
     if not header.get("created_at"):
-        fields["created_at"] = getattr(view, "started_at", None) or time.time()
+        fields["created_at"] = started or now  # the live view counts from created_at
     if not header.get("completed_at"):
-        fields["completed_at"] = time.time()
+        fields["completed_at"] = now
     view.set_header(**fields)
 
 

@@ -67,10 +67,21 @@ def _short(text: Any, limit: int = _MAX_PRE) -> str:
     return s if len(s) <= limit else s[: limit - 1] + "…"
 
 
+def _reasoning(block: Block) -> str:
+    """A reasoning item's summary parts, one paragraph each."""
+    parts = block.item.get("summary")
+    if not isinstance(parts, list):
+        return block.text.strip()
+    texts = [str(p.get("text") or "").strip() for p in parts if isinstance(p, dict)]
+    return "\n\n".join(t for t in texts if t)
+
+
 def elapsed(header: dict[str, Any]) -> str:
-    """``"4.2 s"`` / ``"2 min 5 s"`` from the header's start and end times, else ``""``."""
-    start = header.get("created_at")
-    end = header.get("completed_at") or header.get("ended_at")
+    """``"4.2 s"`` / ``"2 min 5 s"`` from the run's own clock (``started_at``/``ended_at``,
+    set by ``%%respond``) or else the service's times, ``""`` when neither is known."""
+    start, end = header.get("started_at"), header.get("ended_at")
+    if not isinstance(start, int | float) or not isinstance(end, int | float):
+        start, end = header.get("created_at"), header.get("completed_at")
     if not isinstance(start, int | float) or not isinstance(end, int | float) or end < start:
         return ""
     seconds = float(end) - float(start)
@@ -133,7 +144,7 @@ def _block_html(block: Block) -> str:
     if kind == "message":
         return _message_html(item)
     if kind == "reasoning":
-        text = block.text.strip()
+        text = _reasoning(block)
         if not text:
             return ""
         return (
@@ -259,7 +270,7 @@ def _block_md(block: Block) -> str:
     if kind == "message":
         return _message_md(item)
     if kind == "reasoning":
-        text = block.text.strip()
+        text = _reasoning(block)
         return "> **Reasoning**\n>\n" + _quote(safe_markdown(text)) if text else ""
     if kind in _TOOL_KINDS:
         return _tool_md(item, kind)
