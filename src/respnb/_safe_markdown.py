@@ -15,11 +15,10 @@ from typing import Any
 
 from markdown_it.tree import SyntaxTreeNode
 
-from ._sanitize import code_span, markdown_text, parser, safe_url
+from ._sanitize import code_span, markdown_text, parse, safe_url
 
 __all__ = ["code_fence", "safe_markdown"]
 
-_PARSER = parser()
 _LINE_START = re.compile(r"^(\s*)(\d+)([.)])")
 _INFO = re.compile(r"[^A-Za-z0-9_+.#-]")
 _MATH_BAD = re.compile(r"[<>&`$]|\]\s*[(:\[]|^\s*\[", re.M)
@@ -32,7 +31,7 @@ def _math_ok(content: str) -> bool:
 
 def safe_markdown(text: str) -> str:
     """``text`` (model markdown) as escaped, re-serialized markdown."""
-    tree = SyntaxTreeNode(_PARSER.parse(text))
+    tree = SyntaxTreeNode(list(parse(text)))
     return "\n".join(_blocks(tree.children)).strip("\n")
 
 

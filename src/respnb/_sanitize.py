@@ -15,6 +15,7 @@ outcomes, errors) goes through here:
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Sequence
@@ -36,6 +37,7 @@ __all__ = [
     "escape_html",
     "markdown_html",
     "markdown_text",
+    "parse",
     "parser",
     "safe_url",
 ]
@@ -211,6 +213,12 @@ def parser() -> MarkdownIt:
 _PARSER = parser()
 
 
+@functools.lru_cache(maxsize=8)
+def parse(text: str) -> tuple[Token, ...]:
+    """The tokens of ``text`` (cached: the HTML and the markdown copy share one parse)."""
+    return tuple(_PARSER.parse(text))
+
+
 def markdown_html(text: str) -> str:
     """Model markdown as clean HTML (see the module docstring for what survives)."""
-    return clean_html(_PARSER.render(text))
+    return clean_html(_PARSER.renderer.render(list(parse(text)), _PARSER.options, {}))
