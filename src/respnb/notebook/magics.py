@@ -322,7 +322,7 @@ class RespondMagics(Magics):
             partial = self._confirm_stop(run, partial, view)
             run.display.finish_round(view, partial, interrupted=True)
             raise _Interrupted(partial) from None
-        stopped = run.cancel_requested.is_set()
+        stopped = run.cancel_requested.is_set() and final.normalized_status != "completed"
         if stopped:
             final = self._confirm_stop(run, final, view)
         elif not final.is_terminal and final.id and run.profile.supports("retrieve"):
@@ -352,7 +352,7 @@ class RespondMagics(Magics):
             raise _Interrupted(partial) from None
         run.response_id = None
         run.last_response = response
-        stopped = run.cancel_requested.is_set()
+        stopped = run.cancel_requested.is_set() and response.normalized_status != "completed"
         run.display.finish_round(view, response, cancelled=stopped)
         if stopped:
             raise _Interrupted(response)
