@@ -10,7 +10,6 @@ and returns a :class:`RespondOptions`. Every problem raises ``UsageError`` sayin
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import re
 import shlex
@@ -36,7 +35,6 @@ __all__ = [
     "respond_arguments",
     "schema_format",
     "split_line",
-    "suggest_options",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -159,25 +157,6 @@ def respond_arguments(fn: F) -> F:
     doc = decorated.__doc__ or ""
     decorated.__doc__ = doc[2:].lstrip("\n") if doc.startswith("::") else doc
     return decorated
-
-
-def suggest_options(message: str, parser: argparse.ArgumentParser) -> str:
-    """``message`` (an argparse error) with ``did you mean --x?`` for each misspelt option."""
-    found = re.search(r"unrecognized arguments: (.*)$", message)
-    if found is None:
-        return message
-    flags = [f for f in parser._option_string_actions if f.startswith("--")]
-    hints = []
-    for word in found.group(1).split():
-        if not word.startswith("-"):
-            continue
-        name = word.split("=", 1)[0]
-        close = difflib.get_close_matches(name, flags, n=1, cutoff=0.6)
-        if close:
-            hints.append(f"{name}: did you mean {close[0]}?")
-    if not hints:
-        return message + " (see %%respond? for every option)"
-    return message + "; " + "; ".join(hints)
 
 
 def split_line(line: str, parser: argparse.ArgumentParser) -> tuple[list[str], str]:

@@ -18,7 +18,6 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from IPython.core.error import UsageError
@@ -39,80 +38,21 @@ from ._magic_args import (
     respond_arguments,
     schema_format,
     split_line,
-    suggest_options,
 )
-from ._magic_checks import ask_before_running, check_capabilities, fill_options
+from ._magic_checks import ask_before_running, check_capabilities, fill_options, suggest_options
+from ._run import (
+    CANCEL_GRACE,
+    LOCAL_NOTICE,
+    BackgroundRun,
+    Interrupted,
+    Run,
+    cancel,
+    show_local_notice,
+)
 from ._run_display import RunDisplay, RunFailed, make_view
 from ._ui_events import ui_events
 
 __all__ = ["LOCAL_NOTICE", "BackgroundRun", "RespondMagics", "load_ipython_extension"]
-
-LOCAL_NOTICE = (
-    "respnb: no API key or profile is configured, so %%respond uses the `local` profile "
-    "(respnb's offline demo server, started on demand). To use a real service, set "
-    "OPENAI_API_KEY and run `%%respond --profile openai -m MODEL`, or set RESPNB_PROFILE "
-    "(or a default in profiles.toml)."
-)
-_LOCAL_NOTICE_MD = (
-    "> **respnb** uses the `local` profile: no API key or profile is configured, so answers "
-    "come from respnb's offline demo server (started on demand).  \n"
-    "> To use a real service, set `OPENAI_API_KEY` and run `%%respond --profile openai -m MODEL`,"
-    " or set `RESPNB_PROFILE` (or a default in `profiles.toml`)."
-)
-_CANCEL_GRACE = 10.0  # seconds to wait for the service to confirm a stop before saying so itself
-
-
-class _Interrupted(Exception):
-    """Raised out of a round when the user interrupted it; carries the partial response."""
-
-    def __init__(self, partial: Response) -> None:
-        super().__init__("interrupted")
-        self.partial = partial
-
-
-@dataclass
-class _Run:
-    client: Client
-    profile: Profile
-    opts: RespondOptions
-    params: dict[str, Any]
-    display: RunDisplay
-    response_id: str | None = None
-    cancel_requested: threading.Event = field(default_factory=threading.Event)
-    cancel_waiters: list[threading.Event] = field(default_factory=list)
-    last_response: Response | None = None
-
-
-@dataclass
-class BackgroundRun:
-    """A ``-b`` run: its thread, and its result once finished."""
-
-    thread: threading.Thread
-    run: _Run
-    result: RespondResult | None = None
-    error: BaseException | None = None
-
-    def wait(self, timeout: float | None = None) -> RespondResult | None:
-        """Block until the run finished; its result (None if it failed: see ``error``)."""
-        self.thread.join(timeout)
-        return self.result
-
-    def cancel(self) -> None:
-        """Ask the service to cancel the response (what the view's Cancel button does)."""
-        _cancel(self.run)
-
-
-def _cancel(run: _Run) -> None:
-    """Stop ``run``: a streaming round stops reading (the service ends a closed foreground
-    stream); a background-mode response is also cancelled through the API."""
-    run.cancel_requested.set()
-    if run.params.get("background") and run.response_id and run.profile.supports("cancel"):
-        try:
-            run.client.responses.cancel(run.response_id)
-        except APIError as exc:  # already finished, or not cancellable: say so, carry on
-            run.display.note(f"respnb: cancel failed: {exc}")
-    for waiter in run.cancel_waiters:
-        waiter.set()  # a polling run looks again now
 
 
 def _respond_function(magics: Any) -> Any:
@@ -184,14 +124,14 @@ class RespondMagics(Magics):
                 raise UsageError(str(exc)) from None
         return self._clients[key]
 
-    def _prepare(self, opts: RespondOptions, prompt: str) -> _Run:
+    def _prepare(self, opts: RespondOptions, prompt: str) -> Run:
         try:
             profile = resolve_profile(opts.profile)
         except ConfigurationError as exc:
             raise UsageError(str(exc)) from None
         if opts.profile is None and profile.kind == "local" and not session.local_notice_shown:
             session.local_notice_shown = True
-            _show_notice()
+            show_local_notice()
         check_capabilities(profile, opts)
         model = opts.model or profile.default_model
         if not model and profile.kind != "manus":
@@ -231,17 +171,17 @@ class RespondMagics(Magics):
             threaded=opts.background,
             factory=lambda: make_view(self.view_factory, profile.name, model),
         )
-        return _Run(client, profile, opts, params, display)
+        return Run(client, profile, opts, params, display)
 
     # ------------------------------------------------------------------ running
-    def _foreground(self, run: _Run) -> None:
+    def _foreground(self, run: Run) -> None:
         try:
             with ui_events() as ui:
                 if ui.live:  # the view's Cancel click reaches this busy cell
                     run.display.adopt = ui.adopt
-                    run.display.on_cancel(lambda: _cancel(run))
+                    run.display.on_cancel(lambda: cancel(run))
                 result = self._execute(run)
-        except _Interrupted as stop:
+        except Interrupted as stop:
             result = RespondResult.wrap(stop.partial, interrupted=True)
             if not run.cancel_requested.is_set():
                 run.display.interrupted(run.opts.out)
@@ -253,14 +193,14 @@ class RespondMagics(Magics):
             raise RunFailed(exc) from None  # the view showed it; the cell fails
         self._finish(run, result)
 
-    def _start_background(self, run: _Run) -> None:
-        run.display.on_cancel(lambda: _cancel(run))
+    def _start_background(self, run: Run) -> None:
+        run.display.on_cancel(lambda: cancel(run))
 
         def work() -> None:
             try:
                 bg.result = self._execute(run)
                 self._finish(run, bg.result)
-            except _Interrupted as stop:
+            except Interrupted as stop:
                 bg.result = RespondResult.wrap(stop.partial, interrupted=True)
                 self._finish(run, bg.result)
             except BaseException as exc:
@@ -273,7 +213,7 @@ class RespondMagics(Magics):
         run.display.prepare()
         thread.start()
 
-    def _execute(self, run: _Run) -> RespondResult:
+    def _execute(self, run: Run) -> RespondResult:
         tools = run.opts.function_tools
 
         def send(params: dict[str, Any]) -> Response:
@@ -299,10 +239,10 @@ class RespondMagics(Magics):
             loop.response, rounds=[r.response for r in loop.rounds], notice=loop.message
         )
 
-    def _round(self, run: _Run, params: dict[str, Any]) -> Response:
-        """One request, shown in a new view; raises _Interrupted with the partial answer."""
+    def _round(self, run: Run, params: dict[str, Any]) -> Response:
+        """One request, shown in a new view; raises Interrupted with the partial answer."""
         if run.cancel_requested.is_set():  # cancelled between two tool rounds
-            raise _Interrupted(run.last_response or Response(status="cancelled"))
+            raise Interrupted(run.last_response or Response(status="cancelled"))
         view = run.display.new_round(model=params.get("model"))
         responses = run.client.responses
         if not run.opts.stream or not run.profile.supports("streaming"):
@@ -318,10 +258,10 @@ class RespondMagics(Magics):
             partial = stream.snapshot()
             if params.get("background") and partial.id:
                 run.response_id = partial.id
-                _cancel(run)
+                cancel(run)
             partial = self._confirm_stop(run, partial, view)
             run.display.finish_round(view, partial, interrupted=True)
-            raise _Interrupted(partial) from None
+            raise Interrupted(partial) from None
         stopped = run.cancel_requested.is_set() and final.normalized_status != "completed"
         if stopped:
             final = self._confirm_stop(run, final, view)
@@ -331,10 +271,10 @@ class RespondMagics(Magics):
         run.last_response = final
         run.display.finish_round(view, final, cancelled=stopped)
         if stopped:
-            raise _Interrupted(final)
+            raise Interrupted(final)
         return final
 
-    def _round_polled(self, run: _Run, params: dict[str, Any], view: Any) -> Response:
+    def _round_polled(self, run: Run, params: dict[str, Any], view: Any) -> Response:
         try:
             response: Response = run.client.responses.create(**params)
             run.response_id = response.id or None
@@ -343,22 +283,22 @@ class RespondMagics(Magics):
         except KeyboardInterrupt:
             partial = Response(id=run.response_id or "", status="cancelled")
             if run.response_id:
-                _cancel(run)
+                cancel(run)
                 try:
                     partial = run.client.responses.retrieve(run.response_id)
                 except APIError:
                     pass
             run.display.finish_round(view, partial, interrupted=True)
-            raise _Interrupted(partial) from None
+            raise Interrupted(partial) from None
         run.response_id = None
         run.last_response = response
         stopped = run.cancel_requested.is_set() and response.normalized_status != "completed"
         run.display.finish_round(view, response, cancelled=stopped)
         if stopped:
-            raise _Interrupted(response)
+            raise Interrupted(response)
         return response
 
-    def _pump(self, run: _Run, events: Any, view: Any) -> None:
+    def _pump(self, run: Run, events: Any, view: Any) -> None:
         for event in events:
             run.response_id = run.response_id or events.response_id
             if view is not None:
@@ -366,13 +306,13 @@ class RespondMagics(Magics):
             if run.cancel_requested.is_set():
                 break  # leaving the stream closes it; the service stops the response
 
-    def _confirm_stop(self, run: _Run, partial: Response, view: Any) -> Response:
+    def _confirm_stop(self, run: Run, partial: Response, view: Any) -> Response:
         """After a stop: the service's own final state of the response, when it can tell
         within a short grace period; else ``partial``."""
         if not partial.id or partial.store is False or not run.profile.supports("retrieve"):
             return partial
         try:
-            told = self._poll(run, partial, None, deadline=time.monotonic() + _CANCEL_GRACE)
+            told = self._poll(run, partial, None, deadline=time.monotonic() + CANCEL_GRACE)
         except APIError:
             return partial
         if not told.is_terminal or len(told.output_text) >= len(partial.output_text):
@@ -380,7 +320,7 @@ class RespondMagics(Magics):
         # the service's verdict, with the partial answer this client had already shown
         return partial.model_copy(update={"status": told.status, "error": told.error})
 
-    def _resume(self, run: _Run, stream: Any, view: Any) -> Response:
+    def _resume(self, run: Run, stream: Any, view: Any) -> Response:
         """One reconnection after ``stream.cursor`` (stored responses); the snapshot after."""
         final: Response = stream.snapshot()
         if not run.profile.supports("resume") or final.store is False:
@@ -395,7 +335,7 @@ class RespondMagics(Magics):
         return resumed
 
     def _poll(
-        self, run: _Run, response: Response, view: Any, deadline: float | None = None
+        self, run: Run, response: Response, view: Any, deadline: float | None = None
     ) -> Response:
         """Poll ``retrieve`` until the response is terminal (or ``deadline``, a monotonic
         time, passed), folding each into the view."""
@@ -413,7 +353,7 @@ class RespondMagics(Magics):
                 view.apply_response(response)
         return response
 
-    def _finish(self, run: _Run, result: RespondResult) -> None:
+    def _finish(self, run: Run, result: RespondResult) -> None:
         if run.opts.schema is not None and result.normalized_status == "completed":
             result.parse_with(run.opts.schema)
             if result.parse_error:
@@ -430,12 +370,6 @@ class RespondMagics(Magics):
             except Exception as exc:  # pragma: no cover - best effort at shutdown
                 print(f"respnb: closing a client failed: {exc}", file=sys.stderr)
         self._clients.clear()
-
-
-def _show_notice() -> None:
-    from IPython.display import display
-
-    display({"text/markdown": _LOCAL_NOTICE_MD, "text/plain": LOCAL_NOTICE}, raw=True)  # type: ignore[no-untyped-call]
 
 
 _loaded: dict[int, RespondMagics] = {}
