@@ -161,7 +161,8 @@ def test_cancel_then_save_shutdown_and_reopen(server: tuple[str, Path], ui: str)
     assert all(WIDGET not in o.get("data", {}) for o in saved)
     response_id = next(w for w in partial.split() if w.startswith("resp_"))
     record = json.loads((root / ".respnb" / "server.json").read_text(encoding="utf-8"))
-    client = Client(profile="local", base_url=record["base_url"])
+    token = (root / ".respnb" / "server.token").read_text(encoding="utf-8").strip()
+    client = Client(profile="local", base_url=record["base_url"], api_key=token)
     try:
         assert client.responses.retrieve(response_id).status == "cancelled"  # the server's word
     finally:
