@@ -70,11 +70,24 @@ def _open(page: Any, url: str) -> None:
     page.wait_for_selector(".jp-Notebook .jp-Cell .cm-content", timeout=60_000)
 
 
+def _dismiss_dialogs(page: Any) -> None:
+    """Accept a dialog the UI may open on start (kernel choice, notifications ...)."""
+    for _ in range(3):
+        dialog = page.locator(".jp-Dialog")
+        if not dialog.count() or not dialog.first.is_visible():
+            return
+        dialog.first.locator(".jp-Dialog-button.jp-mod-accept").first.click()
+
+
 def _run_all(page: Any, cells: int) -> None:
     page.wait_for_function(KERNEL_IDLE, timeout=60_000)
     prompt = page.locator(".jp-Cell .jp-InputPrompt").first
     for _attempt in range(5):  # a keypress can land before the kernel is connected
-        page.click(".jp-Notebook .jp-Cell .cm-content")
+        _dismiss_dialogs(page)
+        try:
+            page.click(".jp-Notebook .jp-Cell .cm-content", timeout=10_000)
+        except sync_api.TimeoutError:
+            continue  # a dialog opened meanwhile: dismiss it and try again
         page.keyboard.press("Shift+Enter")
         try:
             page.wait_for_function(
@@ -138,7 +151,11 @@ def test_cancel_then_save_shutdown_and_reopen(server: tuple[str, Path], ui: str)
                     _api(base, f"/api/sessions/{session['id']}", method="DELETE")
             assert not [s for s in _api(base, "/api/sessions") if s["path"].endswith(name)]
             page.reload()
-            page.wait_for_selector(".respnb-static", timeout=60_000)
+            page.wait_for_function(  # cells render progressively after a reload
+                "(n) => document.querySelectorAll('.respnb-static').length >= n",
+                arg=len(live),
+                timeout=60_000,
+            )
             assert page.locator(".respnb-static").all_inner_texts() == live
             answer, stopped = page.locator(".respnb-static").all()
             text = answer.inner_text()
@@ -167,3 +184,52 @@ def test_cancel_then_save_shutdown_and_reopen(server: tuple[str, Path], ui: str)
         assert client.responses.retrieve(response_id).status == "cancelled"  # the server's word
     finally:
         client.close()
+
+
+def test_an_untrusted_notebook_still_reads_right(server: tuple[str, Path]) -> None:
+    """A notebook from elsewhere (no signature: Notebook 7 / JupyterLab sanitize its HTML) shows the
+    saved answer: text, markup and the collapsible reasoning survive sanitizing."""
+    from respnb._view_state import ResponseViewState
+    from respnb.notebook._static import static_bundle
+    from respnb.types import Response
+
+    base, root = server
+    response = Response.model_validate(
+        {
+            "id": "resp_untrusted_1",
+            "status": "completed",
+            "model": "m",
+            "output": [
+                {"type": "reasoning", "summary": [{"type": "summary_text", "text": "Thinking."}]},
+                {
+                    "type": "message",
+                    "role": "assistant",
+                    "content": [{"type": "output_text", "text": "Otters **hold hands**."}],
+                },
+            ],
+        }
+    )
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("%%respond\nTell me about otters", execution_count=1)
+    data = static_bundle(ResponseViewState.from_response(response))
+    cell.outputs = [nbformat.v4.new_output("display_data", data=data)]
+    nb.cells = [cell]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    nbformat.write(nb, root / "untrusted.ipynb")
+    with sync_api.sync_playwright() as pw, loopback_context(pw, TRAP) as context:
+        page = context.new_page()
+        try:
+            _open(page, _url(base, "nb7", "untrusted.ipynb"))  # one notebook per page
+            _wait_for(page, ".respnb-static .rs-chip.rs-completed", timeout=60_000)
+            static = page.locator(".respnb-static").first
+            assert "hold hands" in static.inner_text()
+            assert static.locator("strong").first.inner_text() == "hold hands"
+            reasoning = static.locator("details.rs-reasoning")
+            assert reasoning.get_attribute("open") is None
+            reasoning.locator("summary").click()
+            assert "Thinking." in reasoning.inner_text()
+            # JupyterLab drops the <style> of untrusted output: the answer reads as plain,
+            # sanitized HTML (trusting the notebook brings the look back)
+            assert page.evaluate("window.__pwned || 0") == 0
+        finally:
+            page.close()
