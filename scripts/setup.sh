@@ -31,6 +31,6 @@ echo "== installing respnb and test dependencies into .venv"
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]"
 
 echo "== building the front end (js/ -> src/respnb/static/)"
-if [ ! -d js/node_modules ]; then (cd js && npm ci --no-audit --no-fund --loglevel=error); fi
+if [ ! -d js/node_modules ] || [ js/package-lock.json -nt js/node_modules/.package-lock.json ]; then (cd js && npm ci --no-audit --no-fund --loglevel=error); fi
 (cd js && npm run --silent build)
 echo "== setup done"

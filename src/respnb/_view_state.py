@@ -341,6 +341,9 @@ class ResponseViewState:
             "share_url": meta.get("share_url"),
             "title": meta.get("task_title"),
         }
+        fmt = (response.text or {}).get("format")
+        if isinstance(fmt, dict) and fmt.get("type") == "json_schema" and fmt.get("name"):
+            changes["format_name"] = str(fmt["name"])  # the structured output's model
         if response.incomplete_details is not None:
             changes["incomplete_reason"] = response.incomplete_details.reason
         changes = {k: v for k, v in changes.items() if v is not None or k in self.header}

@@ -22,7 +22,7 @@ from respnb._view_state import ResponseViewState
 from respnb.notebook.view import STATIC_DIR, ResponseView
 from respnb.types import Response
 from tests.core.streams import StreamBuilder
-from tests.view.mirror import events_of, full_mix
+from tests.view.jsstore import events_of, full_mix
 from tests.view.xss_corpus import PAYLOADS, URLS, hostile_response
 
 from .jupyter import ARGS, CHROMIUM

@@ -12,7 +12,7 @@ from respnb._view_state import ResponseViewState
 from respnb.notebook._static import fallback_bundle, fallback_markdown, fallback_text
 from respnb.types import Response
 
-from .mirror import events_of, full_mix
+from .jsstore import events_of, full_mix
 from .xss_corpus import PAYLOADS, URLS, hostile_response
 
 mistune = pytest.importorskip("mistune")
