@@ -118,6 +118,7 @@ function render({ model, el }) {
   let lastDraw = 0;
   let answerStarted = false;
 
+  const root = /** @type {HTMLElement} */ (el.firstChild);
   function draw() {
     timer = 0;
     lastDraw = Date.now();
@@ -158,10 +159,13 @@ function render({ model, el }) {
     if (again.length) {
       for (const index of again) dirty.add(index);
       schedule();
+    } else {
+      delete root.dataset.busy; // everything received is on screen
     }
   }
 
   function schedule() {
+    root.dataset.busy = "1";
     if (timer) return;
     const wait = Math.max(0, TICK_MS - (Date.now() - lastDraw));
     const raf = globalThis.requestAnimationFrame;
