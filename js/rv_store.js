@@ -2,7 +2,9 @@
 // The document of one response on the front end: blocks (one per output item) updated by the
 // patches respnb._view_state produces. One Store per widget model (keyed by its `uid`), shared by
 // every view of the model. Patches are applied once, in sequence: a message whose `seq` is not
-// the next one is dropped (a duplicate) or, after a gap, the store asks for a full reset.
+// the next one is dropped (a duplicate) or, after a gap, the store asks for a full reset. A store
+// created with the widget sees every message from seq 1; one created later (a reloaded page)
+// sees a gap first and waits for the reset its sync request brings.
 // Items are copied on the way in, so no two stores (or a store and a message) share objects.
 
 /** @typedef {{type?: string, [key: string]: any}} Item */
@@ -59,8 +61,6 @@ export class Store {
     this.listeners = new Set();
     /** Sequence number of the last message applied. */
     this.seq = 0;
-    /** False until the first reset: patches before it are already part of that reset. */
-    this.synced = false;
     /** A sync was requested and its reset has not arrived. */
     this.waiting = false;
     /** @type {null | (() => void)} drops the store (set by its owner) */
@@ -96,16 +96,21 @@ export class Store {
     return block;
   }
 
-  /** Replace everything (the answer to a sync request). @param {any[]} blocks @param {number} [seq] */
+  /**
+   * Replace everything (the answer to a sync request). A reset older than what the store holds
+   * (it was asked for before messages that are already applied) is ignored.
+   * @param {any[]} blocks @param {number} [seq]
+   */
   reset(blocks, seq) {
+    const at = Number(seq) || 0;
+    if (!this.waiting && at < this.seq) return;
     this.blocks.clear();
     for (const b of blocks || []) {
       if (!b || typeof b.index !== "number") continue;
       const item = copyJson(b.item && typeof b.item === "object" ? b.item : {});
       this.blocks.set(b.index, { index: b.index, kind: String(b.kind || item.type || "unknown"), item, done: !!b.done });
     }
-    this.seq = Number(seq) || 0;
-    this.synced = true;
+    this.seq = at;
     this.waiting = false;
     this.emit("all");
   }
@@ -117,7 +122,7 @@ export class Store {
    * @returns {"applied" | "stale" | "gap"}
    */
   receive(patches, seq) {
-    if (!this.synced || this.waiting) return "stale";
+    if (this.waiting) return "stale";
     if (typeof seq !== "number" || seq <= this.seq) return "stale";
     if (seq !== this.seq + 1) {
       this.waiting = true;

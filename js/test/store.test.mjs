@@ -4,12 +4,23 @@ import { Store, copyJson } from "../rv_store.js";
 
 const item = (text) => ({ op: "item", index: 0, item: { type: "message", role: "assistant", content: [{ type: "output_text", text }] }, done: false });
 
-test("patches before the first reset are dropped: the reset already holds them", () => {
+test("a store made with the widget applies from seq 1; its late sync answer changes nothing", () => {
   const s = new Store();
-  assert.equal(s.receive([[0, "text", 0, "early"]], 1), "stale");
-  s.reset([{ index: 0, kind: "message", item: item("early").item, done: false }], 1);
+  assert.equal(s.receive([item("early")], 1), "applied");
   assert.equal(s.receive([[0, "text", 0, " late"]], 2), "applied");
+  s.reset([{ index: 0, kind: "message", item: item("early").item, done: false }], 1); // stale
   assert.equal(s.text(), "early late");
+  s.reset([{ index: 0, kind: "message", item: item("early late").item, done: false }], 2);
+  assert.equal(s.receive([[0, "text", 0, "!"]], 3), "applied");
+  assert.equal(s.text(), "early late!");
+});
+
+test("a store made later (a reloaded page) waits for the reset", () => {
+  const s = new Store();
+  assert.equal(s.receive([[0, "text", 0, "tail"]], 7), "gap");
+  assert.equal(s.receive([[0, "text", 0, "more"]], 8), "stale");
+  s.reset([{ index: 0, kind: "message", item: item("all of it").item }], 8);
+  assert.equal(s.text(), "all of it");
 });
 
 test("a message applies once: a repeated seq is stale", () => {
