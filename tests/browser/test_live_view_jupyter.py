@@ -269,7 +269,9 @@ def test_streamed_text_is_always_a_prefix(server: tuple[str, Path], ui: str) -> 
             )
             data = page.evaluate("window.__rv")
             assert len(finals) == 2 and all(len(f) > 200 for f in finals), finals
-            for i, (name, final) in enumerate(zip(["foreground", "background"], finals)):
+            for i, (name, final) in enumerate(
+                zip(["foreground", "background"], finals, strict=True)
+            ):
                 samples = data["samples"][i]
                 partial = [s for s in samples if 0 < len(s) < len(final)]
                 assert len(partial) >= 3, f"{ui} {name}: the answer did not stream in"
