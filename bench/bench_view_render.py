@@ -59,7 +59,8 @@ const el = document.getElementById("root");
 widget.render({ model, el });
 window.model = model;
 window.draws = 0;
-new MutationObserver(() => { window.draws++; }).observe(el, { subtree: true, childList: true, characterData: true });
+new MutationObserver(() => { window.draws++; })
+  .observe(el, { subtree: true, childList: true, characterData: true });
 window.settled = () => new Promise((resolve) => {
   const check = () => {
     const view = document.querySelector('.respnb-view');
