@@ -181,6 +181,20 @@ class ResponseView(anywidget.AnyWidget):
         if self._handle is not None:
             self._handle.update(self)
 
+    def begin_round(self) -> None:
+        """A tool loop's next request: its items follow the ones shown, in the same view."""
+        with self._lock:
+            self._flush_locked()
+            self.state.begin_round()
+            self.finished = False
+
+    def add_tool_output(self, call_id: str, output: str) -> None:
+        """Show a function call's result (the view shows it inside its call)."""
+        item = {"type": "function_call_output", "call_id": call_id, "output": output}
+        with self._lock:
+            self._push(self.state.add_item(item))
+            self._flush_locked()
+
     def on_cancel(self, callback: Callable[[], Any]) -> None:
         """Call ``callback()`` when the user presses Cancel in the view."""
         self._cancel_callbacks.append(callback)
