@@ -277,13 +277,20 @@ def _tasks(data: dict[str, Any], verdicts: Verdicts) -> list[str]:
             "",
         ]
     lines += [
-        "**Task board.** Bytes sent per task change against re-sending the whole table:",
+        "**Task board.** Bytes sent per task change (a patch of the rows that changed on the "
+        "page shown) against sending the page, or the whole table:",
         "",
         *_table(
             ["figure", "bytes", "change / this"],
             [
                 ["respnb: one task changed (mean of 200)", _n(b["bytes_per_change_mean"]), ""],
                 ["respnb: one task changed (max)", _n(b["bytes_per_change_max"]), ""],
+                [
+                    f"one page of {_n(b.get('page_rows'))} rows (a query's answer, "
+                    f"{_n((b.get('page_seconds_best') or 0) * 1000, 1)} ms)",
+                    _n(b.get("page_bytes")),
+                    _x(b["bytes_per_change_mean"] / (b.get("page_bytes") or float("nan")), 3),
+                ],
                 [
                     f"whole table, all {_n(b['history_rows'])} rows (respnb full sync)",
                     _n(b["full_sync_bytes"]),

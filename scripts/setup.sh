@@ -31,6 +31,11 @@ echo "== installing respnb and test dependencies into .venv"
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]"
 
 echo "== building the front end (js/ -> src/respnb/static/)"
-if [ ! -d js/node_modules ] || [ js/package-lock.json -nt js/node_modules/.package-lock.json ]; then (cd js && npm ci --no-audit --no-fund --loglevel=error); fi
+if [ ! -d js/node_modules ] || [ js/package-lock.json -nt js/node_modules/.package-lock.json ]; then
+  (cd js && npm ci --no-audit --no-fund --loglevel=error)
+fi
 (cd js && npm run --silent build)
+if [ "${RESPNB_WITH_PEERS:-1}" = 1 ]; then
+  bash scripts/peers.sh  # aimock and LiteLLM's proxy for tests/peers (into .peers/)
+fi
 echo "== setup done"

@@ -347,6 +347,17 @@ class TaskRegistry:
         with self._lock:
             return int(self._conn.execute("SELECT COUNT(*) FROM tasks").fetchone()[0])
 
+    def status_counts(
+        self, *, where: str = "", params: Sequence[Any] = ()
+    ) -> dict[str | None, int]:
+        """How many rows (matching an SQL ``where``; internal callers) per normalized status."""
+        sql = "SELECT normalized_status, COUNT(*) FROM tasks"
+        if where:
+            sql += f" WHERE {where}"
+        with self._lock:
+            rows = self._conn.execute(sql + " GROUP BY normalized_status", params).fetchall()
+        return {r[0]: int(r[1]) for r in rows}
+
     def bulk_insert(self, rows: Iterable[dict[str, Any]]) -> int:
         """Insert many prepared rows in one transaction (imports and benchmarks)."""
         n = 0
