@@ -256,7 +256,9 @@ def _rates(stamps: list[float]) -> list[int]:
 @pytest.mark.parametrize("ui", ["lab", "notebook"])
 def test_streamed_text_is_always_a_prefix(server: tuple[str, Path], ui: str) -> None:
     base, _root = server
-    url = f"{base}/{'lab/tree' if ui == 'lab' else 'notebooks'}/run-{ui}.ipynb?token={TOKEN}"
+    # a workspace of its own: JupyterLab would reopen the other tests' notebooks too
+    where = "lab/workspaces/run/tree" if ui == "lab" else "notebooks"
+    url = f"{base}/{where}/run-{ui}.ipynb?token={TOKEN}"
     with sync_api.sync_playwright() as pw, loopback_context(pw, SAMPLER) as context:
         page = context.new_page()
         try:
@@ -321,7 +323,7 @@ def test_xss_corpus_through_live_views(server: tuple[str, Path]) -> None:
             ),
         )
         try:
-            _open(page, f"{base}/lab/tree/xss.ipynb?token={TOKEN}")
+            _open(page, f"{base}/lab/workspaces/xss/tree/xss.ipynb?token={TOKEN}")
             _run_cells(page, 1)
             _wait_done(page, 2)
             page.wait_for_function(KERNEL_IDLE, timeout=60_000)
