@@ -424,3 +424,37 @@ def test_markdown_math_code_and_other_items(page: Any) -> None:
     assert unknown.get_attribute("open") is None
     unknown.locator("summary").click()
     assert '"deep"' in unknown.inner_text()
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["deep-list", "many-links", "five-megabytes"],
+)
+def test_pathological_markdown_is_shown_raw_without_freezing(page: Any, kind: str) -> None:
+    text = {
+        "deep-list": "\n".join(f"{'  ' * i}- level {i}" for i in range(3000)),
+        "many-links": " ".join(f"[l{i}](https://example.org/{i})" for i in range(50_000)),
+        "five-megabytes": ("A paragraph of an overly long answer. " * 30 + "\n\n") * 4500,
+    }[kind]
+    item = {
+        "type": "message",
+        "role": "assistant",
+        "content": [{"type": "output_text", "text": text}],
+    }
+    view = ResponseView(autoflush=False)
+    i = page.evaluate("(s) => window.makeView(s)", {**_traits(view), "finished": True})
+    page.evaluate(
+        "([i, m]) => window.custom(i, m)",
+        [
+            i,
+            {
+                "kind": "reset",
+                "seq": 0,
+                "blocks": [{"index": 0, "kind": "message", "item": item, "done": True}],
+            },
+        ],
+    )
+    _settle(page)  # a deadline: a frozen tab fails here
+    note = page.locator(".rv-raw-note").first.inner_text()
+    assert "Shown as plain text" in note, note
+    assert page.evaluate("1 + 1") == 2  # the page still answers
