@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from notebook_weight import render as _notebook_weight
+
 __all__ = ["SECTIONS", "Verdicts", "machine_line"]
 
 Verdicts = list[tuple[str, str]]
@@ -423,4 +425,5 @@ SECTIONS = {
     "view": ("Live view", "bench_view.py", _view),
     "tasks": ("Background tasks, history and the task board", "bench_tasks.py", _tasks),
     "server": ("Local server and the clients on it", "bench_server.py", _server),
+    "notebook_weight": ("Saved notebook weight", "notebook_weight.py", _notebook_weight),
 }

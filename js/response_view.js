@@ -52,6 +52,7 @@ export function storeFor(model) {
     }
   };
   model.on("msg:custom", onMsg);
+  store.handle = onMsg;
   /** Drop the store (the model closed). */
   store.dispose = () => {
     model.off("msg:custom", onMsg);
@@ -220,9 +221,11 @@ function render({ model, el }) {
 }
 
 export default {
-  /** @param {{model: any}} args */
-  initialize({ model }) {
+  /** @param {{model: any, early?: any[]}} args `early`: messages a loader held while loading */
+  initialize({ model, early }) {
     const store = storeFor(model);
+    // applied in order once each (a message also seen by the store's own listener is stale)
+    for (const msg of early || []) store.handle?.(msg);
     return () => store.dispose?.();
   },
   render,

@@ -65,6 +65,8 @@ export class Store {
     this.waiting = false;
     /** @type {null | (() => void)} drops the store (set by its owner) */
     this.dispose = null;
+    /** @type {null | ((msg: any) => void)} handles one custom message (set by its owner) */
+    this.handle = null;
   }
 
   /** Listen for changes. Returns an unsubscribe function. @param {(changed: Changed) => void} fn */

@@ -160,3 +160,13 @@ test("hostile markdown: no handlers, no javascript: links, no borrowed class or 
   cleanup();
   dispose();
 });
+
+test("messages a loader held while the bundle loaded are applied, once each", async () => {
+  const model = new Model({ uid: "u-early" });
+  const early = [1, 2].map((seq) => ({ kind: "patches", seq, patches: [[0, "text", 0, `w${seq} `]] }));
+  const dispose = widget.initialize({ model, early });
+  model.custom(early[1]); // also seen by the store's own listener: stale
+  model.custom({ kind: "patches", seq: 3, patches: [[0, "text", 0, "w3"]] });
+  assert.equal(STORES.get("u-early").text(), "w1 w2 w3");
+  dispose();
+});

@@ -58,7 +58,7 @@ def provider_hint(profile: str | None, base_url: str | None) -> str:
 def _day(when: float | None) -> dt.date | None:
     if when is None or when != when:  # None or NaN
         return None
-    return dt.datetime.fromtimestamp(float(when), tz=dt.timezone.utc).date()
+    return dt.datetime.fromtimestamp(float(when), tz=dt.UTC).date()
 
 
 @functools.lru_cache(maxsize=512)
@@ -98,8 +98,8 @@ def _usage(inp: int, cached: int, out: int, reasoning: int) -> Any:
 
 
 def _prices(info: Any, day: dt.date | None) -> Any:
-    when = dt.datetime.combine(day or dt.datetime.now(dt.timezone.utc).date(), dt.time(12))
-    return info.get_prices(when.replace(tzinfo=dt.timezone.utc))
+    when = dt.datetime.combine(day or dt.datetime.now(dt.UTC).date(), dt.time(12))
+    return info.get_prices(when.replace(tzinfo=dt.UTC))
 
 
 @functools.lru_cache(maxsize=1)

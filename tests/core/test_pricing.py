@@ -18,7 +18,7 @@ from respnb._view_state import ResponseViewState  # noqa: E402
 from respnb.tasks import TaskRegistry, TaskTable  # noqa: E402
 from respnb.types import Response  # noqa: E402
 
-T0 = dt.datetime(2026, 1, 15, 12, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2026, 1, 15, 12, tzinfo=dt.UTC)
 
 
 def _table_price(model: str) -> object:

@@ -14,6 +14,7 @@ from openai import OpenAI
 
 from respnb.server.launch import RunningServer, serve_in_thread
 from respnb.types import Response
+from tests.waiting import wait_until
 
 from .conftest import SECRET, check_event
 
@@ -46,18 +47,20 @@ def _task(mh: httpx.Client, text: str, **extra: Any) -> dict[str, Any]:
 
 
 def _settle(mh: httpx.Client, rid: str) -> dict[str, Any]:
-    deadline = time.monotonic() + 30
-    data = mh.get(f"/responses/{rid}").json()
-    while data["status"] == "running" and time.monotonic() < deadline:
-        time.sleep(0.02)
-        data = mh.get(f"/responses/{rid}").json()
+    data = wait_until(
+        lambda: mh.get(f"/responses/{rid}").json(),
+        what=f"Manus task {rid} settled",
+        accept=lambda d: d["status"] != "running",
+    )
     return dict(data)
 
 
 def test_manus_auth_header(manus: RunningServer) -> None:
     with httpx.Client(base_url=manus.base_url) as h:
         bearer = h.post(
-            "/responses", json={"input": "hi"}, headers={"authorization": f"Bearer {SECRET}"}
+            "/responses",
+            json={"model": "respnb-demo", "input": "hi"},
+            headers={"authorization": f"Bearer {SECRET}"},
         )
         assert bearer.status_code == 401  # Manus reads API_KEY, the bearer is a placeholder
         assert "API_KEY" in bearer.json()["error"]["message"]
@@ -100,10 +103,18 @@ def test_manus_pending_then_task_id_continuation(mh: httpx.Client) -> None:
     assert Response.model_validate(pending).normalized_status == "requires_input"
     both = mh.post(
         "/responses",
-        json={"input": "x", "task_id": created["id"], "previous_response_id": created["id"]},
+        json={
+            "model": "respnb-demo",
+            "input": "x",
+            "task_id": created["id"],
+            "previous_response_id": created["id"],
+        },
     )
     assert both.status_code == 400 and both.json()["error"]["param"] == "task_id"
-    cont = mh.post("/responses", json={"input": "Budget is 500 euros.", "task_id": created["id"]})
+    cont = mh.post(
+        "/responses",
+        json={"model": "respnb-demo", "input": "Budget is 500 euros.", "task_id": created["id"]},
+    )
     assert cont.status_code == 200 and cont.json()["id"] == created["id"]
     done = _settle(mh, created["id"])
     assert done["status"] == "completed"

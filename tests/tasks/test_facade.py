@@ -14,6 +14,7 @@ import pytest
 import respnb
 import respnb.tasks
 from respnb.tasks import TaskTable
+from tests.waiting import wait_until
 
 pytest.importorskip("respnb.server.launch")
 
@@ -26,13 +27,8 @@ def client(local_server: Any) -> Iterator[respnb.Client]:
     respnb.tasks.reset()
 
 
-def _until(pred: Any, what: str, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if pred():
-            return
-        time.sleep(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
+def _until(pred: Any, what: str) -> None:
+    wait_until(pred, what=what)
 
 
 def _slow(c: respnb.Client, text: str) -> respnb.Response:
@@ -154,7 +150,7 @@ def test_tasks_magic(client: respnb.Client, tmp_path: Any) -> None:
     from respnb.notebook.board import TaskBoard
     from respnb.notebook.board_magic import parse_args, register, tasks_magic
 
-    respnb.tasks()  # installs the observer (respnb's import does it once the lead wires it)
+    respnb.tasks()  # (re)installs the observer after a reset (importing respnb installs it)
     client.responses.create(model="respnb-demo", input="magic row", store=True)
     board = tasks_magic("magic --page-size 20")
     assert isinstance(board, TaskBoard)

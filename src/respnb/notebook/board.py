@@ -20,7 +20,6 @@ once the front end's first query is answered, so saved widget state keeps no his
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 import uuid
@@ -125,8 +124,6 @@ class TaskBoard(anywidget.AnyWidget):
         first = self._page_message(int(kwargs.get("page_size", 50)))
         super().__init__(first_page=first, **kwargs)
         self.on_open = on_open
-        self.sent_bytes = 0
-        self.sent_messages = 0
         self.actions: deque[dict[str, Any]] = deque(maxlen=200)  # the latest, for inspection
         self.replies: deque[dict[str, Any]] = deque(maxlen=200)
         self.output: Any = None
@@ -171,10 +168,7 @@ class TaskBoard(anywidget.AnyWidget):
 
     def _post(self, msg: dict[str, Any]) -> None:
         msg = {"id": uuid.uuid4().hex, **msg}
-        size = len(json.dumps(msg, separators=(",", ":")))
         with self._send_lock:
-            self.sent_bytes += size
-            self.sent_messages += 1
             if getattr(self, "comm", None) is not None:
                 self.send(msg)
 

@@ -34,6 +34,7 @@ import traitlets
 from .._exceptions import ConfigurationError
 from .._view_state import Coalescer, Patch, ResponseViewState
 from ..types import TERMINAL_EVENT_TYPES, Response, StreamEvent
+from ._bundle import LOADER, bundle_trait, shared_bundle
 from ._static import fallback_bundle
 
 __all__ = ["STATIC_DIR", "ResponseView", "encode_patch", "load_bundle"]
@@ -86,6 +87,8 @@ def encode_patch(patch: Patch) -> Patch | list[Any]:
 class ResponseView(anywidget.AnyWidget):
     """A live view of one response: header, items as they stream, usage, errors."""
 
+    _esm = LOADER  # the bundle itself is shared by every view: see ._bundle
+    bundle = bundle_trait()
     header = traitlets.Dict().tag(sync=True)
     usage = traitlets.Dict().tag(sync=True)
     error = traitlets.Dict().tag(sync=True)  # {} when there is none
@@ -110,14 +113,17 @@ class ResponseView(anywidget.AnyWidget):
         autoflush: bool = True,
         **kwargs: Any,
     ) -> None:
-        self._esm = load_bundle("response_view.js")
-        self._css = (
+        code = load_bundle("response_view.js")
+        css = (
             load_bundle("response_view.css") if (STATIC_DIR / "response_view.css").exists() else ""
         )
         # The uid keys the front end's store: it must be in the widget's first state, so that
         # every front-end callback (initialize, each render) finds the same store.
         kwargs.setdefault("uid", uuid.uuid4().hex)
         kwargs.setdefault("fetch_hosts", _profile_hosts(profile))
+        # in the first state too: the loader's initialize then runs, and creates the store
+        # before the first patch message arrives
+        kwargs.setdefault("bundle", shared_bundle(code, css))
         super().__init__(**kwargs)
         self.state = state if state is not None else ResponseViewState(profile=profile, model=model)
         self._lock = threading.RLock()
@@ -129,7 +135,6 @@ class ResponseView(anywidget.AnyWidget):
         self._cancel_callbacks: list[Callable[[], Any]] = []
         self._handle: Any = None
         self._seq = 0
-        self.messages_sent = 0
         self.task: Any = None  # the asyncio task feeding this view, when display() made one
         self.on_msg(self._on_front_msg)
         self._sync_small()
@@ -263,7 +268,6 @@ class ResponseView(anywidget.AnyWidget):
             self._sync_small()
         if items:
             self._seq += 1
-            self.messages_sent += 1
             self.send({"kind": "patches", "seq": self._seq, "patches": items})
 
     def _sync_small(self) -> None:
