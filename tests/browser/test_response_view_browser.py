@@ -296,7 +296,13 @@ def test_the_xss_hook_and_audit_can_fail(page: Any) -> None:
     assert page.evaluate(_AUDIT, "#control") == ["img[onerror]"]
 
 
-def test_xss_corpus_stays_inert(page: Any) -> None:
+def test_xss_corpus_stays_inert(page: Any, site: str) -> None:
+    origin = site.rsplit("/", 1)[0]
+    remote: list[str] = []
+    page.on(
+        "request",
+        lambda r: None if r.url.startswith((origin, "data:", "blob:")) else remote.append(r.url),
+    )
     # 1. every payload in every model-controlled field of a finished response
     batch = []
     for n, payload in enumerate(PAYLOADS):
@@ -340,6 +346,7 @@ def test_xss_corpus_stays_inert(page: Any) -> None:
     assert hrefs and all(h.startswith(("https://", "http://", "mailto:", "#")) for h in hrefs)
     rels = page.evaluate("[...document.querySelectorAll('#root a')].map(a => a.rel)")
     assert all(r == "noopener noreferrer" for r in rels)
+    assert remote == [], remote[:10]  # remote images wait for a click: nothing loaded
 
 
 def test_markdown_math_code_and_other_items(page: Any) -> None:
