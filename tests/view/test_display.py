@@ -17,7 +17,7 @@ from respnb.notebook import ResponseView, display, to_event, to_response
 from respnb.types import OutputTextDeltaEvent, Response
 from tests.core.streams import StreamBuilder
 
-from .mirror import full_mix
+from .jsstore import full_mix
 
 display_module = importlib.import_module("respnb.notebook.display")
 SECRET = "sk-test-THIS-MUST-NEVER-SHOW-0123456789"

@@ -27,7 +27,7 @@ from respnb.notebook._static import (
 )
 from respnb.types import Response
 
-from .mirror import events_of, full_mix
+from .jsstore import events_of, full_mix
 from .xss_corpus import BYPASSES, NOTES, PAYLOADS, URLS, hostile_response
 
 mistune = pytest.importorskip("mistune")

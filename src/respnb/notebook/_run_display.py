@@ -235,6 +235,10 @@ class RunDisplay:
         if self._first is not None:
             view, self._first = self._first, None
             return view
+        if self.views and hasattr(self.views[-1], "begin_round"):
+            view = self.views[-1]  # one view per question: the next round continues in it
+            view.begin_round()
+            return view
         view = self._make()
         if self.threaded and self._slot is not None:
             self._slot.update(view)
@@ -272,7 +276,14 @@ class RunDisplay:
             handle.update(bundle, raw=True)
 
     def tool_outcome(self, outcome: ToolOutcome) -> None:
-        """Show a function call and what it returned (or why it did not run)."""
+        """Show a function call and what it returned (or why it did not run): inside the
+        run's view when it can show it, else as a line of its own."""
+        view = self.views[-1] if self.views else None
+        if not self.quiet and view is not None and hasattr(view, "add_tool_output"):
+            view.add_tool_output(outcome.call.call_id, outcome.output)
+            if self.threaded and self._slot is not None:
+                self._slot.update(view)
+            return
         self._show(outcome_bundle(outcome))
 
     def note(self, text: str) -> None:
