@@ -333,6 +333,7 @@ def _path(template: str, ids: dict[str, str], data: st.DataObject) -> str:
     return out
 
 
+@pytest.mark.filterwarnings("ignore:Generating overly large repr")  # a hostile prompt's
 @pytest.mark.parametrize(("method", "path"), ROUTES, ids=[f"{m} {p}" for m, p in ROUTES])
 def test_no_route_answers_5xx(
     fuzz_server: RunningServer, ids: dict[str, str], method: str, path: str
