@@ -17,6 +17,7 @@ from .dialects import PRIVATE
 from .engine import manus_file_content
 from .errors import ApiError, bad_request, not_found
 from .paging import paginate, query_int, query_order
+from .strict import check_task_update
 
 __all__ = ["resource_routes", "upload_routes"]
 
@@ -283,6 +284,8 @@ async def task_update(request: Request) -> Response:
     body = await read_json(request)
     if not isinstance(body, dict):
         raise bad_request("The request body must be a JSON object.")
+    if service.strict:
+        check_task_update(body)
     resp = await service.load(rid)
     if resp is None:
         raise not_found("task", rid)

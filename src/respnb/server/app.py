@@ -39,6 +39,7 @@ from .files import Files
 from .idempotency import IdempotencyCache
 from .service import ResponseService
 from .store import Store
+from .upstream import UpstreamConfig
 from .vector_stores import VectorStores
 from .webhooks import WebhookSender
 
@@ -61,6 +62,10 @@ class ServerConfig:
     """Loopback URL that gets a signed event when a background response ends."""
     webhook_secret: str | None = field(default=None, repr=False)
     """``whsec_<base64>`` signing secret of the webhooks (required with ``webhook_url``)."""
+    lenient: bool = False
+    """Accept unknown parameters, tool types and enum values (no strict checks)."""
+    upstream: UpstreamConfig | None = None
+    """A Chat Completions endpoint that writes the answers instead of the demo engine."""
 
 
 class _Gate:
@@ -141,7 +146,7 @@ def create_app(config: ServerConfig) -> ASGIApp:
     elif config.webhook_secret:
         raise ValueError("--webhook-secret needs --webhook-url (where to send the events).")
     store = Store(config.db_path)
-    files = Files(store)
+    files = Files(store, config.dialect)
     service = ResponseService(
         store,
         dialect,
@@ -150,6 +155,8 @@ def create_app(config: ServerConfig) -> ASGIApp:
         config.pace,
         vector_stores=VectorStores(store, files),
         webhooks=webhooks,
+        strict=not config.lenient,
+        upstream=config.upstream,
     )
 
     @contextlib.asynccontextmanager

@@ -30,6 +30,7 @@ import uvicorn
 from respnb._home import home
 
 from .app import ServerConfig, create_app
+from .upstream import UpstreamConfig
 
 __all__ = ["RunningServer", "ensure_local_server", "serve_in_thread"]
 
@@ -129,12 +130,16 @@ def serve_in_thread(
     timeout: float = 15.0,
     webhook_url: str | None = None,
     webhook_secret: str | None = None,
+    lenient: bool = False,
+    upstream: UpstreamConfig | None = None,
 ) -> RunningServer:
     """Run a server in a daemon thread; returns when it accepts requests.
 
     ``db_path=None`` uses a temporary store removed by :meth:`RunningServer.stop`; ``port=0``
     picks a free port. ``webhook_url`` (loopback only) and ``webhook_secret``
     (``whsec_<base64>``) make it POST a signed event when a background response ends.
+    ``lenient`` turns the strict request checks off; ``upstream`` answers with a Chat
+    Completions endpoint instead of the demo engine.
     """
     tmpdir = None
     if db_path is None:
@@ -148,6 +153,8 @@ def serve_in_thread(
         pace=pace,
         webhook_url=webhook_url,
         webhook_secret=webhook_secret,
+        lenient=lenient,
+        upstream=upstream,
     )
     try:
         app = create_app(config)
@@ -219,9 +226,16 @@ def ensure_local_server(timeout: float = 20.0) -> str:
     """The base URL (``.../v1``) of the shared local server, started if needed."""
     root = home()
     record_path = root / "server.json"
+    upstream = UpstreamConfig.from_env()  # RESPNB_UPSTREAM: a local model answers
+    wanted = upstream.url if upstream is not None else None
     with _lock(root / "server.lock"):
         record = _read_record(record_path)
-        if record and isinstance(record.get("base_url"), str) and _healthy(record["base_url"]):
+        if (
+            record
+            and isinstance(record.get("base_url"), str)
+            and record.get("upstream") == wanted
+            and _healthy(record["base_url"])
+        ):
             return str(record["base_url"])
         sock = _free_socket("127.0.0.1", 0)
         port = int(sock.getsockname()[1])
@@ -235,6 +249,12 @@ def ensure_local_server(timeout: float = 20.0) -> str:
         pace = _local_pace()
         if pace:
             cmd += ["--pace", str(pace)]
+        if upstream is not None:
+            cmd += ["--upstream", upstream.url]
+            if os.environ.get("RESPNB_UPSTREAM_KEY_ENV"):
+                cmd += ["--upstream-key-env", os.environ["RESPNB_UPSTREAM_KEY_ENV"]]
+            if upstream.model:
+                cmd += ["--upstream-model", upstream.model]
         proc = subprocess.Popen(
             cmd,
             stdout=log,
@@ -263,6 +283,7 @@ def ensure_local_server(timeout: float = 20.0) -> str:
                     "base_url": base_url,
                     "db": str(db),
                     "started_at": time.time(),
+                    "upstream": wanted,
                 }
             )
         )

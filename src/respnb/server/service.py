@@ -18,12 +18,21 @@ from typing import Any
 
 from .conversations import Conversations, with_item_id
 from .dialects import PRIVATE, Dialect
-from .engine import EngineRequest, input_tokens_for, needs_input, pace_for
+from .engine import (
+    EngineRequest,
+    EngineRequestError,
+    fit_context,
+    input_tokens_for,
+    needs_input,
+    pace_for,
+)
 from .errors import ApiError, bad_request, not_found
 from .faults import Fault
-from .files import Files
+from .files import Files, inline_file
 from .runs import Run, StoredEvent, new_id
 from .store import Store, dumps
+from .strict import check_reasoning_model, check_strict
+from .upstream import Upstream, UpstreamConfig
 from .validation import validate_create
 from .vector_stores import VectorStores
 from .webhooks import WebhookSender
@@ -45,6 +54,16 @@ def _texts(items: list[dict[str, Any]]) -> str:
     return " ".join(out)
 
 
+def _fit(req: EngineRequest, known_window: bool) -> None:
+    """Apply the model's context window (400 ``context_length_exceeded`` or truncation)."""
+    if not known_window:
+        return
+    try:
+        fit_context(req)
+    except EngineRequestError as exc:
+        raise bad_request(exc.message, exc.param, exc.code) from exc
+
+
 class ResponseService:
     """Everything about responses except HTTP."""
 
@@ -57,7 +76,12 @@ class ResponseService:
         pace: float | None,
         vector_stores: VectorStores | None = None,
         webhooks: WebhookSender | None = None,
+        *,
+        strict: bool = True,
+        upstream: UpstreamConfig | None = None,
     ) -> None:
+        self.strict = strict
+        self.upstream = Upstream(upstream) if upstream is not None else None
         self.store = store
         self.dialect = dialect
         self.files = files
@@ -159,16 +183,20 @@ class ResponseService:
                 param = f"tools[{i}].vector_store_ids"
                 found.extend(await self.vector_stores.engine_files(vs_ids, param))
         ids: list[str] = []
+        inline: list[Any] = []
         for item in [*history, *body["input"]]:
             content = item.get("content")
             if isinstance(content, list):
-                ids.extend(
-                    p["file_id"]
-                    for p in content
-                    if isinstance(p, dict) and isinstance(p.get("file_id"), str)
-                )
+                for p in content:
+                    if not isinstance(p, dict):
+                        continue
+                    if isinstance(p.get("file_id"), str):
+                        ids.append(p["file_id"])
+                    elif p.get("type") == "input_file" and isinstance(p.get("file_data"), str):
+                        inline.append(inline_file(p))
         known = {f.id for f in found}
-        return [*found, *(f for f in await self.files.for_engine(ids) if f.id not in known)]
+        direct = [f for f in await self.files.for_engine(ids) if f.id not in known]
+        return [*found, *direct, *inline]
 
     async def input_tokens(self, raw: Any) -> int:
         body = validate_create(raw, for_tokens=True)
@@ -181,7 +209,14 @@ class ResponseService:
         """Validate, resolve context, persist the new response and start its run."""
         given_model = raw.get("model") if isinstance(raw, dict) else None
         body = validate_create(raw)
+        if self.strict:
+            check_strict(body, self.dialect.name)
+            if self.upstream is None:
+                check_reasoning_model(body)
+            await self.files.check_inputs(body["input"], self.dialect.name)
         self.dialect.check_create(body)
+        if self.upstream is not None:
+            self.upstream.check(body)
         if body.get("task_id"):
             return await self._continue_task(body, origin=origin, fault=fault)
         history, conv_id = await self._context(body)
@@ -195,7 +230,9 @@ class ResponseService:
             files=await self._files(body, history),
             dialect=self.dialect.name,
             response_id=rid,
+            origin=origin,
         )
+        _fit(req, self.upstream is None)
         prompt = _texts([i for i in inputs if i.get("role") == "user"])
         private: dict[str, Any] = {
             "created": time.time(),
@@ -263,6 +300,7 @@ class ResponseService:
             on_status=lambda r: self.persist_nowait(r.resp, r.last_seq),
             on_complete=self._append_conversation,
             on_done=self._finish,
+            producer=self.upstream,
         )
         self.runs[rid] = run
         run.start()
@@ -295,7 +333,9 @@ class ResponseService:
             files=await self._files(body, history),
             dialect=self.dialect.name,
             response_id=rid,
+            origin=origin,
         )
+        _fit(req, self.upstream is None)
         for idx, item in enumerate(inputs, start=len(old_inputs)):
             self.store.write_nowait(
                 "INSERT OR REPLACE INTO input_items VALUES (?, ?, ?, ?)",
@@ -317,6 +357,7 @@ class ResponseService:
             final_status="requires_input" if needs_input(req) else "completed",
             on_status=lambda r: self.persist_nowait(r.resp, r.last_seq),
             on_done=self._finish,
+            producer=self.upstream,
         )
         self.runs[rid] = run
         run.start()
@@ -403,3 +444,5 @@ class ResponseService:
             run.cancel(("server_stopped", "The local server stopped while this response ran."))
         for run in list(self.runs.values()):
             await run.wait_stored()
+        if self.upstream is not None:
+            await self.upstream.aclose()

@@ -388,7 +388,13 @@ class VectorStores:
                 filename = str(json.loads(file_data).get("filename") or fid)
                 attrs = vs_file.get("attributes") or {}
                 out.append(
-                    EngineFile(id=fid, filename=filename, content=bytes(content), attributes=attrs)
+                    EngineFile(
+                        id=fid,
+                        filename=filename,
+                        content=bytes(content),
+                        attributes=attrs,
+                        chunking=vs_file.get("chunking_strategy"),
+                    )
                 )
         return out
 
