@@ -5,7 +5,8 @@ OpenAI: ``{id, object:"file", bytes, created_at (unix int), filename, purpose, s
 ``upload_url`` on this server (``/upload/{token}``, valid 3 minutes, no auth needed); a PUT of
 the bytes there flips it to ``uploaded``; ``created_at`` is unix seconds (as Manus's own
 examples print it) and ``expires_at`` 48 hours later: past it the file reads as
-``deleted``. Deleting a Manus file marks it ``deleted`` (it stays retrievable, leaves lists and is no longer readable).
+``deleted``. Deleting a Manus file marks it ``deleted`` (it stays retrievable, leaves lists
+and is no longer readable).
 :meth:`Files.check_inputs` refuses ``input_file`` parts naming an unknown, deleted, expired or
 not yet uploaded file (400, ``param`` ``input[i].content[j].file_id``).
 """

@@ -25,8 +25,8 @@ __all__ = ["extract_text", "kind_of"]
 log = logging.getLogger("respnb.server")
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _BLOCKS = frozenset(
-    """p div br li ul ol tr table h1 h2 h3 h4 h5 h6 section article header footer pre
-    blockquote title""".split()
+    {"p", "div", "br", "li", "ul", "ol", "tr", "table", "pre", "blockquote", "title"}
+    | {"h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "header", "footer"}
 )
 
 
