@@ -1,8 +1,9 @@
 """Strict checks of a create body, as the real services answer them (off with ``--lenient``).
 
 * every top-level key must be a documented parameter of the dialect (OpenAI's create
-  parameters, plus Manus's task extras or Maniac's ``tags``/``trace``): else 400
-  ``unknown_parameter`` naming it (``param`` ``bogus_param``);
+  parameters, plus Manus's task extras): else 400 ``unknown_parameter`` naming it (``param``
+  ``bogus_param``). Maniac's reference body allows free-form extra properties, so the maniac
+  dialect lets unknown top-level keys through;
 * every tool ``type`` must be one OpenAI knows (400 ``invalid_value``, ``param`` ``tools[i].type``)
   and every key of a tool one its type documents (``tools[i].foo``);
 * enumerations: ``service_tier``, ``include`` entries, ``prompt_cache_retention``, Manus's
@@ -256,6 +257,8 @@ def check_strict(body: dict[str, Any], dialect: str) -> None:
     """Raise a 400 ApiError for what the real service of ``dialect`` would refuse."""
     extras = DIALECT_PARAMS.get(dialect, frozenset())
     for key in body:
+        if dialect == "maniac":
+            break
         if key not in CREATE_PARAMS and key not in extras:
             hint = ""
             if key in ("effort", "reasoning_effort"):

@@ -8,8 +8,6 @@ described by its opening lines instead.
 
 from __future__ import annotations
 
-from typing import Any
-
 from .request import EngineFile, EngineRequest, input_items, prompt_of
 
 __all__ = ["attached_files", "file_answer"]
@@ -39,30 +37,26 @@ def _quote(text: str) -> str:
     return "\n".join(f"> {line}" if line.strip() else ">" for line in text.strip().splitlines())
 
 
-def file_answer(req: EngineRequest) -> str | None:
-    """The answer quoting the most relevant passage of the attached files, or None."""
+def file_answer(req: EngineRequest, notes: list[str] | None = None) -> str | None:
+    """The answer quoting the most relevant passage of the attached files, or None.
+
+    ``notes`` (about other attachments, such as images) are added after the passages."""
     from .search import best_passage
 
     files = attached_files(req)
     if not files:
         return None
     prompt = prompt_of(req)
-    parts: list[str] = []
-    best: list[tuple[str, str]] = []
+    lines: list[str] = [_quote(prompt) if prompt else "", ""]
     for name, f in files:
-        text = f.text if f is not None else ""
-        passage = best_passage(prompt, text) if text.strip() else None
+        text = f.text.strip() if f is not None else ""
+        passage = best_passage(prompt, text) if text else None
         if passage:
-            best.append((name, passage))
-        elif text.strip():
-            first = text.strip().splitlines()[0][:120]
-            parts.append(
-                f"I read **{name}**; nothing in it matches the question. It begins: “{first}”."
-            )
+            lines += [f"I read **{name}**. The passage that answers this:", "", _quote(passage), ""]
+        elif text:
+            opening = text[:300].rstrip() + ("…" if len(text) > 300 else "")
+            lines += [f"I read **{name}**. It begins:", "", _quote(opening), ""]
         else:
-            parts.append(f"I could not read any text in **{name}**.")
-    lines: list[Any] = [f"> {prompt}" if prompt else "", ""]
-    for name, passage in best:
-        lines += [f"According to **{name}**:", "", _quote(passage), ""]
-    lines += parts
-    return "\n".join(str(x) for x in lines).strip()
+            lines += [f"I could not read any text in **{name}**.", ""]
+    lines += notes or []
+    return "\n".join(lines).strip()

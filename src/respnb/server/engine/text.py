@@ -208,7 +208,7 @@ def answer_text(req: EngineRequest) -> str:
     remembered = memory_answer(req)
     if remembered is not None:
         return remembered
-    from_files = file_answer(req)
+    from_files = file_answer(req, _attachments(req))
     if from_files is not None:
         return from_files
     if _GREETING.match(prompt):
