@@ -22,7 +22,7 @@ import secrets
 import time
 from typing import Any
 
-from .engine import EngineFile, search_files
+from .engine import EngineFile, extract_text, search_files
 from .errors import ApiError, bad_request
 from .files import Files
 from .paging import paginate
@@ -355,7 +355,9 @@ class VectorStores:
     async def file_content(self, vsid: str, fid: str) -> dict[str, Any]:
         """``GET .../files/{file_id}/content``: the parsed text of the file."""
         await self._file(vsid, fid)
-        text = (await self.files.content(fid)).decode("utf-8", "replace")
+        record = await self.files.get(fid)
+        raw = await self.files.content(fid)
+        text = extract_text(str(record.get("filename") or fid), raw)
         return {
             "object": "vector_store.file_content.page",
             "data": [{"type": "text", "text": text}],
@@ -409,12 +411,19 @@ class VectorStores:
             raise bad_request(
                 "Missing required parameter: 'query' (a string or a list of strings).", "query"
             )
+        options = body.get("ranking_options")
+        threshold = options.get("score_threshold") if isinstance(options, dict) else None
         limit = body.get("max_num_results", 10)
         if not isinstance(limit, int) or not 1 <= limit <= 50:
             raise bad_request("Invalid 'max_num_results': expected 1 to 50.", "max_num_results")
         await self._record(vsid)
         files = await self.engine_files([vsid], "vector_store_id")
-        hits = search_files(files, " ".join(queries), limit)
+        hits = search_files(
+            files,
+            " ".join(queries),
+            limit,
+            float(threshold) if isinstance(threshold, (int, float)) else 0.0,
+        )
         data = [
             {
                 "file_id": h["file_id"],
