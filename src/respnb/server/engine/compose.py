@@ -12,6 +12,7 @@ from typing import Any
 
 from .hosted import Findings
 from .request import EngineRequest, all_items, pending_outputs, prompt_of
+from .search import best_passage
 from .stream import TextPart
 from .text import pick, quote
 
@@ -39,7 +40,8 @@ def findings_part(req: EngineRequest, found: Findings) -> TextPart:
     if found.file_hits:
         text += "### From your files\n\n"
         for hit in found.file_hits[:3]:
-            text += f"- **{hit['filename']}** says: “{_snippet(hit['text'])}”"
+            passage = best_passage(prompt, hit["text"]) or hit["text"]
+            text += f"- **{hit['filename']}** says: “{_snippet(passage, 400)}”"
             annotations.append(
                 {
                     "type": "file_citation",
