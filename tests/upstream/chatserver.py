@@ -8,6 +8,7 @@ depends on the last user message:
 * a ``response_format`` of ``json_schema``: ``{"city": "Paris", "temp_c": 21}``;
 * "think": ``reasoning_content`` first, then the answer;
 * "slow": 4000 small chunks, one every 5 ms; a client that hangs up sets :attr:`hung_up`;
+* "paced": 300 chunks, one every 5 ms;
 * "fail": HTTP 500;
 * "whole": one JSON completion even when a stream was asked for;
 * else ``Echo: <last user text> (N messages)``; with a ``tool`` message, ``Tool said: ...``.
@@ -82,7 +83,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(200)
         self.send_header("content-type", "text/event-stream")
         self.end_headers()
-        pause = 0.005 if "slow" in prompt else 0.0
+        pause = 0.005 if "slow" in prompt or "paced" in prompt else 0.0
         try:
             for delta in chunks:
                 self._sse({"choices": [{"index": 0, "delta": delta, "finish_reason": None}]})
@@ -118,6 +119,8 @@ class _Handler(BaseHTTPRequestHandler):
             return [{"content": '{"city": "Paris",'}, {"content": ' "temp_c": 21}'}]
         if "slow" in prompt:
             return [{"content": f"w{i} "} for i in range(4000)]
+        if "paced" in prompt:
+            return [{"content": f"p{i} "} for i in range(300)]
         out: list[Any] = []
         if "think" in prompt:
             out += [{"reasoning_content": "Let me "}, {"reasoning_content": "think."}]

@@ -8,10 +8,11 @@ import json
 from typing import Any
 
 import pytest
-from openai import BadRequestError, OpenAI
+from openai import APIConnectionError, BadRequestError, OpenAI
 
 from respnb.server.launch import RunningServer
 from respnb.server.pdf import make_pdf
+from tests.reliability.proxy import FaultProxy, Forward
 from tests.waiting import wait_until
 
 from .chatserver import ChatServer
@@ -158,6 +159,27 @@ def test_background_resume_and_replay(sdk: OpenAI, bridged: RunningServer) -> No
     assert resumed[-1].type == "response.completed"
 
 
+def test_background_stream_resumes_after_a_cut(sdk: OpenAI, bridged: RunningServer) -> None:
+    with FaultProxy(bridged.base_url.removesuffix("/v1")) as proxy:
+        proxy.rule = lambda seen: Forward(cut_at=2500) if seen.method == "POST" else None
+        with OpenAI(base_url=proxy.base_url, api_key="x", max_retries=0) as cut_client:
+            got: list[Any] = []
+            with pytest.raises(APIConnectionError):  # noqa: PT012 - events arrive before the cut
+                for event in cut_client.responses.create(
+                    model="m", input="paced story", background=True, stream=True
+                ):
+                    got.append(event)
+    assert got and got[-1].type != "response.completed"
+    cursor = got[-1].sequence_number
+    rid = got[0].response.id
+    rest = list(sdk.responses.retrieve(rid, stream=True, starting_after=cursor))
+    events = [*got, *rest]
+    assert [e.sequence_number for e in events] == list(range(len(events)))
+    text = "".join(e.delta for e in events if e.type == "response.output_text.delta")
+    assert events[-1].type == "response.completed"
+    assert text == events[-1].response.output_text and text.startswith("p0 p1 ")
+
+
 def test_cancel_stops_the_upstream_request(sdk: OpenAI, chat: ChatServer) -> None:
     chat.hung_up.clear()
     resp = sdk.responses.create(model="m", input="slow story", background=True)
@@ -234,3 +256,32 @@ def test_non_streaming_upstream_is_read_whole(sdk: OpenAI) -> None:
     assert events[-1].type == "response.completed"
     assert events[-1].response.output_text == "Echo: whole answer (1 messages)"
     assert events[-1].response.usage.input_tokens > 0
+
+
+def test_local_profile_uses_the_upstream_when_set(
+    chat: ChatServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import respnb
+    from respnb.server.launch import LAUNCHED, ensure_local_server
+
+    monkeypatch.setenv("RESPNB_UPSTREAM", chat.url)
+    monkeypatch.setenv("RESPNB_UPSTREAM_MODEL", "laptop-model")
+    monkeypatch.setenv("UPSTREAM_TEST_KEY", "up-secret-9")
+    monkeypatch.setenv("RESPNB_UPSTREAM_KEY_ENV", "UPSTREAM_TEST_KEY")
+    url = ensure_local_server()
+    try:
+        client = respnb.Client(profile="local")
+        try:
+            resp = client.responses.create(model="respnb-demo", input="hi from the magic")
+        finally:
+            client.close()
+        assert resp.output_text == "Echo: hi from the magic (1 messages)"
+        assert chat.requests[-1]["model"] == "laptop-model"
+        assert chat.headers[-1]["authorization"] == "Bearer up-secret-9"
+        monkeypatch.delenv("RESPNB_UPSTREAM")
+        assert ensure_local_server() != url  # a demo-engine server, not the bridged one
+    finally:
+        for proc in LAUNCHED:
+            if proc.poll() is None:
+                proc.terminate()
+                proc.wait(10)
