@@ -11,6 +11,8 @@ depends on the last user message:
 * "paced": 300 chunks, one every 5 ms;
 * "fail": HTTP 500;
 * "whole": one JSON completion even when a stream was asked for;
+* ``max_tokens`` below the number of chunks: cut there, ``finish_reason: "length"``;
+  ``logprobs``: each content chunk carries its token's logprobs;
 * else ``Echo: <last user text> (N messages)``; with a ``tool`` message, ``Tool said: ...``.
 
 The final chunk carries ``usage`` (prompt tokens = characters of the messages // 4).
@@ -63,6 +65,8 @@ class _Handler(BaseHTTPRequestHandler):
             "completion_tokens_details": {"reasoning_tokens": 3 if "think" in prompt else 0},
         }
         finish = "tool_calls" if any("tool_calls" in c for c in chunks) else "stop"
+        if isinstance(body.get("max_tokens"), int) and len(chunks) > body["max_tokens"]:
+            chunks, finish = chunks[: body["max_tokens"]], "length"
         if not body.get("stream") or "whole" in prompt:
             message: dict[str, Any] = {"role": "assistant", "content": ""}
             for c in chunks:
@@ -86,7 +90,15 @@ class _Handler(BaseHTTPRequestHandler):
         pause = 0.005 if "slow" in prompt or "paced" in prompt else 0.0
         try:
             for delta in chunks:
-                self._sse({"choices": [{"index": 0, "delta": delta, "finish_reason": None}]})
+                choice: dict[str, Any] = {"index": 0, "delta": delta, "finish_reason": None}
+                if body.get("logprobs") and delta.get("content"):
+                    token = delta["content"]
+                    top = [{"token": token.upper(), "logprob": -2.0, "bytes": None}]
+                    entry = {"token": token, "logprob": -0.25, "bytes": list(token.encode())}
+                    choice["logprobs"] = {
+                        "content": [{**entry, "top_logprobs": top[: body.get("top_logprobs", 0)]}]
+                    }
+                self._sse({"choices": [choice]})
                 if pause:
                     time.sleep(pause)
             self._sse({"choices": [{"index": 0, "delta": {}, "finish_reason": finish}]})

@@ -5,13 +5,15 @@ background runs with resume and cancel, input items, files, file_search, usage).
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
-from openai import APIConnectionError, BadRequestError, OpenAI
+from openai import APIConnectionError, BadRequestError, NotFoundError, OpenAI
 
 from respnb.server.launch import RunningServer
 from respnb.server.pdf import make_pdf
+from respnb.server.upstream import UpstreamConfig
 from tests.reliability.proxy import FaultProxy, Forward
 from tests.waiting import wait_until
 
@@ -285,3 +287,52 @@ def test_local_profile_uses_the_upstream_when_set(
             if proc.poll() is None:
                 proc.terminate()
                 proc.wait(10)
+
+
+def test_length_limit_logprobs_and_store_false(sdk: OpenAI, chat: ChatServer) -> None:
+    cut = sdk.responses.create(model="m", input="one two three four five six", max_output_tokens=16)
+    assert cut.status == "completed"  # 9 chunks: under the limit
+    assert _last(chat)["max_tokens"] == 16
+    many = sdk.responses.create(
+        model="m", input=" ".join(f"w{i}" for i in range(30)), max_output_tokens=16
+    )
+    assert many.status == "incomplete" and many.incomplete_details.reason == "max_output_tokens"
+    probs = sdk.responses.create(
+        model="m",
+        input="hi there",
+        include=["message.output_text.logprobs"],
+        top_logprobs=1,
+        store=False,
+    )
+    assert _last(chat)["logprobs"] is True and _last(chat)["top_logprobs"] == 1
+    lps = probs.output[0].content[0].logprobs
+    assert lps and "".join(lp.token for lp in lps) == probs.output_text
+    assert lps[0].top_logprobs[0].logprob == -2.0
+    with pytest.raises(NotFoundError):
+        sdk.responses.retrieve(probs.id)  # store: false is not kept
+
+
+def test_upstream_flags_and_key_never_shown(monkeypatch: pytest.MonkeyPatch) -> None:
+    from respnb.__main__ import main
+    from respnb.server.app import ServerConfig
+
+    assert main(["serve", "--upstream", "ftp://nowhere"]) == 2
+    monkeypatch.delenv("NO_SUCH_KEY_VAR", raising=False)
+    assert (
+        main(
+            [
+                "serve",
+                "--upstream",
+                "http://127.0.0.1:9/v1",
+                "--upstream-key-env",
+                "NO_SUCH_KEY_VAR",
+            ]
+        )
+        == 2
+    )
+    monkeypatch.setenv("MY_UPSTREAM_KEY", "sk-upstream-very-secret")
+    config = UpstreamConfig.from_flags("http://127.0.0.1:9/v1", "MY_UPSTREAM_KEY", "m")
+    assert config.api_key == "sk-upstream-very-secret"
+    assert config.endpoint == "http://127.0.0.1:9/v1/chat/completions"
+    shown = repr(ServerConfig(db_path=Path("x"), upstream=config))
+    assert "sk-upstream" not in shown and "127.0.0.1:9" in shown
