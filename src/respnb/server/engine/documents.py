@@ -13,9 +13,11 @@ A document that cannot be parsed (a broken PDF) reads as empty text rather than 
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import re
+import threading
 import zipfile
 from html.parser import HTMLParser
 from xml.etree import ElementTree
@@ -98,8 +100,31 @@ def _html(content: bytes) -> str:
 
 
 def extract_text(filename: str, content: bytes) -> str:
-    """The readable text of an uploaded file (see the module docstring)."""
+    """The readable text of an uploaded file (see the module docstring).
+
+    Parsed documents are cached by content digest (the same PDF is read once)."""
     kind = kind_of(filename, content)
+    if kind == "text":
+        return content.decode("utf-8", "replace")
+    key = f"{kind}:{hashlib.sha256(content).hexdigest()}"
+    with _LOCK:
+        cached = _CACHE.get(key)
+    if cached is not None:
+        return cached
+    text = _parse(kind, filename, content)
+    with _LOCK:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = text
+    return text
+
+
+_CACHE: dict[str, str] = {}
+_CACHE_SIZE = 64
+_LOCK = threading.Lock()
+
+
+def _parse(kind: str, filename: str, content: bytes) -> str:
     try:
         if kind == "pdf":
             return _pdf(content)
