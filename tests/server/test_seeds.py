@@ -505,3 +505,52 @@ def test_seeds_001_002_maniac(tmp_path: Path) -> None:
     types = [ln for ln in lines if ln.startswith("response.")]
     assert types[0] == "response.created" and types[-1] == "response.completed"
     assert set(types) == {"response.created", "response.output_text.delta", "response.completed"}
+
+
+# ----------------------------------------------------------------- seed 003 (invalid shapes)
+@pytest.mark.parametrize(
+    ("kwargs", "param"),
+    [
+        ({"input": {"role": "user", "content": "Hello!"}}, "input"),
+        (
+            {
+                "input": [{"role": "user", "content": "Find information about Python."}],
+                "tools": [{"type": "file_search"}],
+            },
+            "tools[0].vector_store_ids",
+        ),
+        (
+            {
+                "input": [{"role": "user", "content": "Click the button."}],
+                "tools": [
+                    {"type": "computer_use", "display_width_px": 1920, "display_height_px": 1080}
+                ],
+            },
+            "tools[0].type",
+        ),
+        ({"input": "Hi", "extra_body": {"reasoning_effort": "high"}}, "reasoning_effort"),
+    ],
+)
+def test_seed_003_shapes_the_real_service_refuses(
+    sdk: OpenAI, kwargs: dict[str, Any], param: str
+) -> None:
+    """Seed 003 documents shapes OpenAI refuses (a dict input, file_search without vector
+    stores, 'computer_use', a top-level reasoning_effort): so does the server, naming them."""
+    with pytest.raises(BadRequestError) as info:
+        sdk.responses.create(model="gpt-4", **kwargs)
+    assert info.value.param == param
+
+
+def test_seed_003_valid_examples_run(sdk: OpenAI) -> None:
+    messages = [
+        {"role": "user", "content": "What is 2+2?"},
+        {"role": "assistant", "content": "4"},
+        {"role": "user", "content": "What about 3+3?"},
+    ]
+    assert sdk.responses.create(model="gpt-4", input=messages).status == "completed"  # type: ignore[arg-type]
+    patched = sdk.responses.create(
+        model="gpt-4",
+        input=[{"role": "user", "content": "Fix the bug in this code."}],
+        tools=[{"type": "apply_patch"}],
+    )
+    assert patched.output[0].type == "apply_patch_call"
