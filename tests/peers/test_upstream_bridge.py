@@ -140,9 +140,9 @@ def test_aimock_chaining_and_conversation(via_aimock: OpenAI) -> None:
     assert len(list(via_aimock.conversations.items.list(conv.id))) == 4
 
 
-def _established(port: int) -> int:
-    """ESTABLISHED TCP connections to 127.0.0.1:``port`` (client side) on this machine."""
-    count = 0
+def _connections(port: int) -> set[str]:
+    """Local addresses of the ESTABLISHED TCP connections to 127.0.0.1:``port``."""
+    found: set[str] = set()
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         try:
             lines = Path(table).read_text().splitlines()[1:]
@@ -150,33 +150,30 @@ def _established(port: int) -> int:
             continue
         for line in lines:
             fields = line.split()
-            remote, state = fields[2], fields[3]
+            local, remote, state = fields[1], fields[2], fields[3]
             if state == "01" and int(remote.rsplit(":", 1)[1], 16) == port:
-                count += 1
-    return count
+                found.add(local)
+    return found
 
 
 def test_aimock_background_cancel_stops_the_upstream(mock_peer: Peer) -> None:
     port = int(mock_peer.base_url.rsplit(":", 1)[1].split("/")[0])
     with _bridge(mock_peer) as srv, OpenAI(base_url=srv.base_url, api_key="x") as client:
+        before = _connections(port)
         resp = client.responses.create(model="gpt-4o", input="slow story", background=True)
-        wait_until(
-            lambda: (
-                any(
-                    e.type == "response.output_text.delta"
-                    for e in client.responses.retrieve(resp.id, stream=True, starting_after=2)
-                    if e.type != "response.completed"
-                )
-                if client.responses.retrieve(resp.id).status == "in_progress"
-                else False
-            ),
-            what="the slow upstream stream to start",
+        opened = wait_until(
+            lambda: _connections(port) - before, what="the upstream request to be open"
         )
-        assert _established(port) >= 1
+        with client.responses.retrieve(resp.id, stream=True) as live:  # follows the run
+            first = next(e for e in live if e.type == "response.output_text.delta")
+        assert first.delta
         cancelled = client.responses.cancel(resp.id)
         assert cancelled.status == "cancelled"
-        wait_until(lambda: _established(port) == 0, what="the upstream connection to close")
-        assert client.responses.retrieve(resp.id).status == "cancelled"
+        wait_until(
+            lambda: not (opened & _connections(port)), what="the upstream connection to close"
+        )
+        final = client.responses.retrieve(resp.id)
+        assert final.status == "cancelled" and len(final.output_text) < 100  # cut short
 
 
 def _cut_and_resume(server: RunningServer, sdk: OpenAI, model: str, prompt: str) -> list[Any]:
