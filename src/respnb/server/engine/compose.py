@@ -39,8 +39,13 @@ def findings_part(req: EngineRequest, found: Findings) -> TextPart:
     annotations: list[dict[str, Any]] = []
     if found.file_hits:
         text += "### From your files\n\n"
+        top = found.file_hits[0]["score"]
+        quoted: set[str] = set()
         for hit in found.file_hits[:3]:
             passage = best_passage(prompt, hit["text"]) or hit["text"]
+            if passage in quoted or hit["score"] < top / 2:
+                continue  # the same passage again, or much less relevant
+            quoted.add(passage)
             text += f"- **{hit['filename']}** says: “{_snippet(passage, 400)}”"
             annotations.append(
                 {
