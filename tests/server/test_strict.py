@@ -11,11 +11,16 @@ from typing import Any
 import httpx
 import pytest
 from openai import OpenAI
-from openai.types.responses import response_create_params, tool_param
+from openai.types.responses import (
+    response_create_params,
+    response_input_content_param,
+    response_input_item_param,
+    tool_param,
+)
 from openai.types.responses.response_includable import ResponseIncludable
 
 from respnb.server.launch import RunningServer
-from respnb.server.strict import CREATE_PARAMS, INCLUDABLE, TOOL_FIELDS
+from respnb.server.strict import CREATE_PARAMS, INCLUDABLE, ITEM_TYPES, PART_TYPES, TOOL_FIELDS
 
 from .conftest import start
 
@@ -32,6 +37,14 @@ def _sdk_tools() -> dict[str, set[str]]:
 
 
 SDK_TOOLS = _sdk_tools()
+
+
+def _strings(hint: Any) -> set[str]:
+    """The string literals inside a type hint (through Optional and nested Literals)."""
+    out: set[str] = set()
+    for arg in typing.get_args(hint):
+        out |= {arg} if isinstance(arg, str) else _strings(arg)
+    return out
 
 
 def _literals(key: str) -> tuple[Any, ...]:
@@ -73,6 +86,15 @@ def test_tables_mirror_the_sdk_request_types() -> None:
     assert SDK_PARAMS | {"stream"} == set(CREATE_PARAMS)
     assert {k: set(v) for k, v in TOOL_FIELDS.items()} == SDK_TOOLS
     assert set(typing.get_args(ResponseIncludable)) == set(INCLUDABLE)
+    items: set[str] = set()
+    for cls in typing.get_args(response_input_item_param.ResponseInputItemParam):
+        items |= _strings(typing.get_type_hints(cls)["type"])
+    assert items == set(ITEM_TYPES)
+    parts = {
+        typing.get_args(typing.get_type_hints(cls)["type"])[0]
+        for cls in typing.get_args(response_input_content_param.ResponseInputContentParam)
+    }
+    assert parts | {"output_text", "refusal"} == set(PART_TYPES)
 
 
 _SAMPLES: dict[str, Any] = {
@@ -158,6 +180,13 @@ CORPUS: list[tuple[str, dict[str, Any], str | None, str]] = [
     ("manus", {"bogus_param": True}, "bogus_param", "unknown_parameter"),
     ("manus", {"tags": ["x"]}, "tags", "unknown_parameter"),
     ("maniac", {"tools": [{"type": "bogus_tool"}]}, "tools[0].type", "invalid_value"),
+    ("openai", {"input": [{"type": "bogus_item"}]}, "input[0].type", "invalid_value"),
+    (
+        "openai",
+        {"input": [{"role": "user", "content": [{"type": "text", "text": "hi"}]}]},
+        "input[0].content[0].type",
+        "invalid_value",
+    ),
 ]
 _IMAGES = [
     "not a url",

@@ -8,6 +8,8 @@
   and every key of a tool one its type documents (``tools[i].foo``);
 * enumerations: ``service_tier``, ``include`` entries, ``prompt_cache_retention``, Manus's
   ``agent_profile`` and ``task_mode``;
+* input item types and message part types must be OpenAI's (``input[i].type``,
+  ``input[i].content[j].type``);
 * ``input_image`` URLs must be http(s) URLs or base64 ``data:image/...`` URLs.
 
 File ids (unknown, deleted, expired) are checked by the service, which reads the store.
@@ -27,6 +29,8 @@ __all__ = [
     "CREATE_PARAMS",
     "DIALECT_PARAMS",
     "INCLUDABLE",
+    "ITEM_TYPES",
+    "PART_TYPES",
     "TOOL_FIELDS",
     "check_reasoning_model",
     "check_strict",
@@ -173,6 +177,45 @@ INCLUDABLE = frozenset(
 )
 """Values of ``include`` (``ResponseIncludable``)."""
 
+ITEM_TYPES = frozenset(
+    {
+        "additional_tools",
+        "apply_patch_call",
+        "apply_patch_call_output",
+        "code_interpreter_call",
+        "compaction",
+        "compaction_trigger",
+        "computer_call",
+        "computer_call_output",
+        "configuration_update",
+        "custom_tool_call",
+        "custom_tool_call_output",
+        "file_search_call",
+        "function_call",
+        "function_call_output",
+        "image_generation_call",
+        "item_reference",
+        "local_shell_call",
+        "local_shell_call_output",
+        "mcp_approval_request",
+        "mcp_approval_response",
+        "mcp_call",
+        "mcp_list_tools",
+        "message",
+        "program",
+        "program_output",
+        "reasoning",
+        "shell_call",
+        "shell_call_output",
+        "tool_search_call",
+        "tool_search_output",
+        "web_search_call",
+    }
+)
+"""Input item types (``ResponseInputItemParam``)."""
+PART_TYPES = frozenset({"input_text", "input_image", "input_file", "output_text", "refusal"})
+"""Content part types of input messages (input parts; output parts of assistant messages)."""
+
 _ENUMS: dict[str, tuple[str, ...]] = {
     "service_tier": ("auto", "default", "flex", "scale", "priority", "fast", "ultrafast"),
     "prompt_cache_retention": ("in_memory", "24h"),
@@ -245,10 +288,14 @@ def _check_image(url: Any, param: str) -> None:
 
 def _check_inputs(items: list[dict[str, Any]]) -> None:
     for i, item in enumerate(items):
+        if item.get("type") not in ITEM_TYPES:
+            _enum(item.get("type"), tuple(sorted(ITEM_TYPES)), f"input[{i}].type")
         content = item.get("content")
-        if not isinstance(content, list):
+        if item.get("type") != "message" or not isinstance(content, list):
             continue
         for j, part in enumerate(content):
+            if isinstance(part, dict) and part.get("type") not in PART_TYPES:
+                _enum(part.get("type"), tuple(sorted(PART_TYPES)), f"input[{i}].content[{j}].type")
             if isinstance(part, dict) and part.get("type") == "input_image":
                 _check_image(part.get("image_url"), f"input[{i}].content[{j}].image_url")
 
