@@ -18,17 +18,11 @@ from typing import Any
 
 from .conversations import Conversations, with_item_id
 from .dialects import PRIVATE, Dialect
-from .engine import (
-    EngineRequest,
-    EngineRequestError,
-    fit_context,
-    input_tokens_for,
-    needs_input,
-    pace_for,
-)
+from .engine import EngineRequest, input_tokens_for, needs_input, pace_for
 from .errors import ApiError, bad_request, not_found
 from .faults import Fault
-from .files import Files, inline_file
+from .files import Files
+from .inputs import fit, readable_files
 from .runs import Run, StoredEvent, new_id
 from .store import Store, dumps
 from .strict import check_reasoning_model, check_strict
@@ -52,16 +46,6 @@ def _texts(items: list[dict[str, Any]]) -> str:
         elif isinstance(content, list):
             out.extend(str(p.get("text")) for p in content if isinstance(p, dict) and "text" in p)
     return " ".join(out)
-
-
-def _fit(req: EngineRequest, known_window: bool) -> None:
-    """Apply the model's context window (400 ``context_length_exceeded`` or truncation)."""
-    if not known_window:
-        return
-    try:
-        fit_context(req)
-    except EngineRequestError as exc:
-        raise bad_request(exc.message, exc.param, exc.code) from exc
 
 
 class ResponseService:
@@ -174,29 +158,7 @@ class ResponseService:
         return [], None
 
     async def _files(self, body: dict[str, Any], history: list[dict[str, Any]]) -> list[Any]:
-        """The files the engine may read: those of the file_search tools' vector stores (400
-        naming ``tools[i].vector_store_ids`` for an unknown one) and the input_file parts'."""
-        found: list[Any] = []
-        for i, tool in enumerate(body.get("tools") or []):
-            if tool.get("type") == "file_search" and self.vector_stores is not None:
-                vs_ids = [v for v in tool.get("vector_store_ids") or [] if isinstance(v, str)]
-                param = f"tools[{i}].vector_store_ids"
-                found.extend(await self.vector_stores.engine_files(vs_ids, param))
-        ids: list[str] = []
-        inline: list[Any] = []
-        for item in [*history, *body["input"]]:
-            content = item.get("content")
-            if isinstance(content, list):
-                for p in content:
-                    if not isinstance(p, dict):
-                        continue
-                    if isinstance(p.get("file_id"), str):
-                        ids.append(p["file_id"])
-                    elif p.get("type") == "input_file" and isinstance(p.get("file_data"), str):
-                        inline.append(inline_file(p))
-        known = {f.id for f in found}
-        direct = [f for f in await self.files.for_engine(ids) if f.id not in known]
-        return [*found, *direct, *inline]
+        return await readable_files(body, history, self.files, self.vector_stores)
 
     async def input_tokens(self, raw: Any) -> int:
         body = validate_create(raw, for_tokens=True)
@@ -232,7 +194,7 @@ class ResponseService:
             response_id=rid,
             origin=origin,
         )
-        _fit(req, self.upstream is None)
+        fit(req, self.upstream is None)
         prompt = _texts([i for i in inputs if i.get("role") == "user"])
         private: dict[str, Any] = {
             "created": time.time(),
@@ -335,7 +297,7 @@ class ResponseService:
             response_id=rid,
             origin=origin,
         )
-        _fit(req, self.upstream is None)
+        fit(req, self.upstream is None)
         for idx, item in enumerate(inputs, start=len(old_inputs)):
             self.store.write_nowait(
                 "INSERT OR REPLACE INTO input_items VALUES (?, ?, ?, ?)",
