@@ -51,6 +51,9 @@ class _Handler(BaseHTTPRequestHandler):
         messages = body.get("messages") or []
         last = next((m for m in reversed(messages) if m.get("role") == "user"), {})
         prompt = _text(last.get("content"))
+        if owner.refuse_stream_options and "stream_options" in body:
+            self._json(422, {"detail": "unknown field: stream_options"})
+            return
         if "fail" in prompt:
             self._json(500, {"error": {"message": "upstream exploded", "type": "server_error"}})
             return
@@ -166,6 +169,8 @@ class ChatServer:
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
         self.hung_up = threading.Event()
+        self.refuse_stream_options = False
+        """Answer 422 naming ``stream_options`` when it is sent (as some servers do)."""
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.owner = self
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)

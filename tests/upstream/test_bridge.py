@@ -336,3 +336,14 @@ def test_upstream_flags_and_key_never_shown(monkeypatch: pytest.MonkeyPatch) -> 
     assert config.endpoint == "http://127.0.0.1:9/v1/chat/completions"
     shown = repr(ServerConfig(db_path=Path("x"), upstream=config))
     assert "sk-upstream" not in shown and "127.0.0.1:9" in shown
+
+
+def test_a_refused_optional_field_is_dropped_and_retried(sdk: OpenAI, chat: ChatServer) -> None:
+    chat.refuse_stream_options = True
+    try:
+        resp = sdk.responses.create(model="m", input="hello again")
+    finally:
+        chat.refuse_stream_options = False
+    assert resp.output_text == "Echo: hello again (1 messages)"
+    assert "stream_options" in chat.requests[-2] and "stream_options" not in chat.requests[-1]
+    assert resp.usage is not None and resp.usage.input_tokens > 0

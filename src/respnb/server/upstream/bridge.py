@@ -6,7 +6,9 @@ background runs, replay and resume, cancel, input items, webhooks) works unchang
 run it does ``file_search`` locally first (the same BM25 search and events as the demo
 engine), then POSTs the request mapped by :mod:`.messages` with ``stream: true`` and
 re-emits the chunks through :class:`.translate.Translator`. Cancelling the run cancels the
-task reading the upstream stream, which closes the upstream connection.
+task reading the upstream stream, which closes the upstream connection. A server that refuses
+an optional field by name (``stream_options``, ``parallel_tool_calls``, ``reasoning_effort``,
+``top_logprobs``: 400 or 422 naming it) is asked again without it.
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ from .translate import Translator
 __all__ = ["Upstream", "UpstreamError"]
 
 _TOOLS = ("function", "file_search")
+_OPTIONAL = ("stream_options", "parallel_tool_calls", "reasoning_effort", "top_logprobs")
+"""Fields sent only to ask for more; a server that refuses one by name gets the request again
+without it."""
 
 
 class UpstreamError(RuntimeError):
@@ -97,25 +102,31 @@ class Upstream:
         headers = {"accept": "text/event-stream"}
         if self.config.api_key:
             headers["authorization"] = f"Bearer {self.config.api_key}"
-        async with self._http().stream(
-            "POST", self.config.endpoint, json=body, headers=headers
-        ) as resp:
-            if resp.status_code >= 400:
-                raw = (await resp.aread()).decode("utf-8", "replace")
-                raise UpstreamError(
-                    f"{self.config.endpoint} answered {resp.status_code}: {raw[:500]}"
-                )
-            if "text/event-stream" in resp.headers.get("content-type", ""):
-                decoder = SSEDecoder()
-                async for data in resp.aiter_bytes():
-                    for sse in decoder.feed(data):
-                        if sse.data.strip() == "[DONE]":
-                            continue
-                        for event in translator.feed(_chunk(sse.data)):
-                            yield event
-            else:
-                for event in translator.feed(_chunk((await resp.aread()).decode())):
-                    yield event
+        for attempt in range(len(_OPTIONAL) + 1):
+            async with self._http().stream(
+                "POST", self.config.endpoint, json=body, headers=headers
+            ) as resp:
+                if resp.status_code >= 400:
+                    raw = (await resp.aread()).decode("utf-8", "replace")
+                    dropped = _without_refused(body, resp.status_code, raw)
+                    if dropped is not None and attempt < len(_OPTIONAL):
+                        body = dropped  # an optional field this server does not know: retry
+                        continue
+                    raise UpstreamError(
+                        f"{self.config.endpoint} answered {resp.status_code}: {raw[:500]}"
+                    )
+                if "text/event-stream" in resp.headers.get("content-type", ""):
+                    decoder = SSEDecoder()
+                    async for data in resp.aiter_bytes():
+                        for sse in decoder.feed(data):
+                            if sse.data.strip() == "[DONE]":
+                                continue
+                            for event in translator.feed(_chunk(sse.data)):
+                                yield event
+                else:
+                    for event in translator.feed(_chunk((await resp.aread()).decode())):
+                        yield event
+                break
         citations = [
             {"type": "file_citation", "file_id": h["file_id"], "filename": h["filename"]}
             for h in {h["file_id"]: h for h in found.file_hits[:3]}.values()
@@ -153,6 +164,16 @@ class Upstream:
             "output_tokens_details": {"reasoning_tokens": int(reasoning)},
             "total_tokens": total,
         }
+
+
+def _without_refused(body: dict[str, Any], status: int, raw: str) -> dict[str, Any] | None:
+    """``body`` without the optional field a 400/422 answer names, or None."""
+    if status not in (400, 422):
+        return None
+    for key in _OPTIONAL:
+        if key in body and key in raw:
+            return {k: v for k, v in body.items() if k != key}
+    return None
 
 
 def _parts(item: dict[str, Any]) -> list[dict[str, Any]]:
