@@ -11,6 +11,7 @@ depends on the last user message:
 * "paced": 300 chunks, one every 5 ms;
 * "fail": HTTP 500;
 * "whole": one JSON completion even when a stream was asked for;
+* "nousage": no ``usage`` chunk;
 * ``max_tokens`` below the number of chunks: cut there, ``finish_reason: "length"``;
   ``logprobs``: each content chunk carries its token's logprobs;
 * else ``Echo: <last user text> (N messages)``; with a ``tool`` message, ``Tool said: ...``.
@@ -105,7 +106,8 @@ class _Handler(BaseHTTPRequestHandler):
                 if pause:
                     time.sleep(pause)
             self._sse({"choices": [{"index": 0, "delta": {}, "finish_reason": finish}]})
-            self._sse({"choices": [], "usage": usage})
+            if "nousage" not in prompt:
+                self._sse({"choices": [], "usage": usage})
             self.wfile.write(b"data: [DONE]\n\n")
             self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):

@@ -347,3 +347,14 @@ def test_a_refused_optional_field_is_dropped_and_retried(sdk: OpenAI, chat: Chat
     assert resp.output_text == "Echo: hello again (1 messages)"
     assert "stream_options" in chat.requests[-2] and "stream_options" not in chat.requests[-1]
     assert resp.usage is not None and resp.usage.input_tokens > 0
+
+
+def test_usage_is_counted_locally_when_the_upstream_sends_none(sdk: OpenAI) -> None:
+    from respnb.server.engine import count_tokens
+
+    resp = sdk.responses.create(model="m", input="nousage please")
+    assert resp.output_text == "Echo: nousage please (1 messages)"
+    usage = resp.usage
+    assert usage is not None and usage.input_tokens > 0
+    assert usage.output_tokens == count_tokens(resp.output_text)
+    assert usage.total_tokens == usage.input_tokens + usage.output_tokens
