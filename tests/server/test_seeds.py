@@ -118,6 +118,7 @@ def test_seed_004_rag_returns_the_right_passage(sdk: OpenAI, in_nbs: Path) -> No
     assert "queries=['Can I bring more bags than my standard allowance?']" in printed
     assert "filename='airnz-baggage-FAQ.pdf'" in printed
     assert "AnnotationFileCitation(" in printed and "type='file_citation'" in printed
+    assert "max_num_results=20" in printed and "score_threshold=0.0" in printed  # tool echo
     resp = sdk.responses.retrieve(printed.strip().splitlines()[-1].split("id='")[1].split("'")[0])
     fs = resp.output[0]
     assert fs.type == "file_search_call" and fs.results

@@ -2,7 +2,8 @@
 
 :func:`readable_files` gathers the files the engine may read (the completed files of the
 file_search tools' vector stores, then the ``input_file`` parts' files, uploaded or inline);
-:func:`fit` applies the model's context window (a 400 ``context_length_exceeded``, or the
+:func:`echo_tools` fills in the tool defaults a response shows; :func:`fit` applies the
+model's context window (a 400 ``context_length_exceeded``, or the
 oldest items dropped with ``truncation: "auto"``).
 """
 
@@ -15,7 +16,23 @@ from .errors import bad_request
 from .files import Files, inline_file
 from .vector_stores import VectorStores
 
-__all__ = ["fit", "readable_files"]
+__all__ = ["echo_tools", "fit", "readable_files"]
+
+_FILE_SEARCH_DEFAULTS: dict[str, Any] = {
+    "filters": None,
+    "max_num_results": 20,
+    "ranking_options": {"ranker": "auto", "score_threshold": 0.0},
+}
+
+
+def echo_tools(tools: list[Any]) -> list[Any]:
+    """The tools as the response shows them: file_search with its defaults filled in."""
+    out: list[Any] = []
+    for tool in tools:
+        if isinstance(tool, dict) and tool.get("type") == "file_search":
+            tool = {**_FILE_SEARCH_DEFAULTS, **tool}
+        out.append(tool)
+    return out
 
 
 async def readable_files(

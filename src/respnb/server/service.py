@@ -22,7 +22,7 @@ from .engine import EngineRequest, input_tokens_for, needs_input, pace_for
 from .errors import ApiError, bad_request, not_found
 from .faults import Fault
 from .files import Files
-from .inputs import fit, readable_files
+from .inputs import echo_tools, fit, readable_files
 from .runs import Run, StoredEvent, new_id
 from .store import Store, dumps
 from .strict import check_reasoning_model, check_strict
@@ -230,7 +230,7 @@ class ResponseService:
             "temperature": body.get("temperature", 1.0),
             "text": body.get("text") or {"format": {"type": "text"}, "verbosity": "medium"},
             "tool_choice": body.get("tool_choice", "auto"),
-            "tools": body.get("tools") or [],
+            "tools": echo_tools(body.get("tools") or []),
             "top_logprobs": body.get("top_logprobs", 0),
             "top_p": body.get("top_p", 1.0),
             "truncation": body.get("truncation", "disabled"),

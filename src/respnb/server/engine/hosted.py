@@ -87,7 +87,7 @@ def file_search(
     results = search_files(
         [f for f in req.files if not f.direct],
         query,
-        limit if isinstance(limit, int) else 10,
+        limit if isinstance(limit, int) else 20,
         float(threshold) if isinstance(threshold, (int, float)) else 0.0,
     )
     item: dict[str, Any] = {
