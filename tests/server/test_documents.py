@@ -153,3 +153,17 @@ def test_vector_store_file_content_is_the_text(sdk: OpenAI) -> None:
 def test_pages_module_round_trip() -> None:
     assert extract_text("x.pdf", make_pdf(["(paren) \\ back"])) == "(paren) \\ back"
     assert len(FAQ_PAGES) >= 4
+
+
+def test_vector_store_usage_is_the_text_and_unreadable_files_fail(sdk: OpenAI) -> None:
+    pdf = faq_pdf()
+    up = sdk.files.create(file=("faq.pdf", pdf), purpose="assistants")
+    broken = sdk.files.create(file=("scan.pdf", b"%PDF-1.4 no text here"), purpose="assistants")
+    vs = sdk.vector_stores.create(name="sizes", file_ids=[up.id, broken.id])
+    files = {f.id: f for f in sdk.vector_stores.files.list(vector_store_id=vs.id)}
+    text = extract_text("faq.pdf", pdf)
+    assert files[up.id].status == "completed"
+    assert files[up.id].usage_bytes == len(text.encode())  # the text, not the PDF bytes
+    assert files[broken.id].status == "failed"
+    assert files[broken.id].last_error is not None
+    assert files[broken.id].last_error.code == "invalid_file"

@@ -9,10 +9,10 @@ attributes, chunking_strategy}``.
 
 Indexing is instant here: the answer to adding a file shows it as it was when added
 (``in_progress``, ``usage_bytes`` 0, like OpenAI's), and every later read shows it
-``completed`` with its size — or ``failed`` (``last_error.code`` ``invalid_file``) when the
-file has no readable content. The ``file_search`` tool searches the completed files of the
-vector stores it names (:meth:`VectorStores.engine_files`); an unknown id is a 400 naming
-``tools[i].vector_store_ids``.
+``completed`` with the size of its extracted text — or ``failed`` (``last_error.code``
+``invalid_file``) when the file has no content or no text can be read from it. The
+``file_search`` tool searches the completed files of the vector stores it names
+(:meth:`VectorStores.engine_files`); an unknown id is a 400 naming ``tools[i].vector_store_ids``.
 """
 
 from __future__ import annotations
@@ -248,21 +248,26 @@ class VectorStores:
     ) -> dict[str, Any]:
         now = time.time()
         row = await self.store.fetchone(
-            "SELECT length(content) FROM file_contents WHERE id = ?", (fid,)
+            "SELECT f.data, c.content FROM files f JOIN file_contents c ON c.id = f.id "
+            "WHERE f.id = ?",
+            (fid,),
         )
+        text = ""
+        if row is not None:
+            text = extract_text(str(json.loads(row[0]).get("filename") or fid), bytes(row[1]))
+        error = None
+        if row is None:
+            error = f"File '{fid}' has no readable content (not uploaded, or deleted)."
+        elif not text.strip() and row[1]:
+            error = f"No text could be read from file '{fid}' (an image-only or broken document)."
         vs_file: dict[str, Any] = {
             "id": fid,
             "object": "vector_store.file",
             "created_at": int(now),
-            "usage_bytes": int(row[0]) if row else 0,
+            "usage_bytes": len(text.encode()),
             "vector_store_id": vsid,
-            "status": "completed" if row else "failed",
-            "last_error": None
-            if row
-            else {
-                "code": "invalid_file",
-                "message": f"File '{fid}' has no readable content (not uploaded, or deleted).",
-            },
+            "status": "failed" if error else "completed",
+            "last_error": {"code": "invalid_file", "message": error} if error else None,
             "attributes": attributes,
             "chunking_strategy": chunking,
         }
