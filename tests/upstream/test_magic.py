@@ -1,4 +1,5 @@
-"""``%%respond`` and the task registry with a Chat Completions model behind the local server."""
+"""``%%respond`` (foreground and background) with a Chat Completions model behind the local
+server."""
 
 from __future__ import annotations
 
@@ -46,5 +47,10 @@ def test_background_respond_is_recorded_and_finishes(
     result: Any = run.wait(60)
     assert result is not None and result.status == "completed" and result.background
     assert result.output_text.startswith("Echo: think about otters")
-    record = respnb.tasks().get(result.id)  # the task registry knows it (the board's source)
-    assert record.status == "completed"
+    client = respnb.Client(profile="local")  # what the task board polls: the stored response
+    try:
+        stored = client.responses.retrieve(result.id)
+    finally:
+        client.close()
+    assert stored.status == "completed" and stored.background
+    assert stored.output_text == result.output_text
