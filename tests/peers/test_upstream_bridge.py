@@ -219,18 +219,28 @@ def test_litellm_background_resume_after_a_cut(
     assert events[-1].response.output_text.startswith("A longer answer")
 
 
-def test_litellm_cancel(via_litellm: OpenAI) -> None:
-    resp = via_litellm.responses.create(model="mock-gpt", input="hi", background=True)
-    after = via_litellm.responses.cancel(resp.id)
-    assert after.status in ("cancelled", "completed")  # the mock may finish first
-    final = wait_until(
-        lambda: (
-            (r := via_litellm.responses.retrieve(resp.id)).status in ("cancelled", "completed")
-            and r
-        ),
-        what="the response to be terminal",
-    )
-    assert final.status == after.status
+def test_litellm_cancel_closes_the_upstream_request(litellm_peer: Peer, aimock_peer: Peer) -> None:
+    """While aimock (behind LiteLLM's ``bridge`` model) holds requests for a while, a cancel
+    ends the run and closes the bridge's request to LiteLLM."""
+    chaos = aimock_peer.base_url.removesuffix("/v1") + "/__aimock/chaos"
+    port = int(litellm_peer.base_url.rsplit(":", 1)[1].split("/")[0])
+    assert httpx.post(chaos, json={"latencyMs": 8000}).status_code < 300
+    try:
+        with _bridge(litellm_peer) as srv, OpenAI(base_url=srv.base_url, api_key="x") as client:
+            before = _connections(port)
+            resp = client.responses.create(model="bridge", input="hello", background=True)
+            opened = wait_until(
+                lambda: _connections(port) - before, what="the request to LiteLLM to be open"
+            )
+            cancelled = client.responses.cancel(resp.id)
+            assert cancelled.status == "cancelled"
+            wait_until(
+                lambda: not (opened & _connections(port)),
+                what="the request to LiteLLM to be closed",
+            )
+            assert client.responses.retrieve(resp.id).output == []
+    finally:
+        httpx.delete(chaos)
 
 
 def test_litellm_chaining_tools_and_json(via_litellm: OpenAI, aimock_peer: Peer) -> None:
