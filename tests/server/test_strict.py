@@ -312,3 +312,50 @@ def test_task_update_refuses_empty_and_unknown(
     _refused(r, param)
     ok = httpx.put(f"{srv.base_url}/tasks/{task['id']}", json={"title": "T"}, headers=headers)
     assert ok.status_code == 200 and ok.json()["metadata"]["task_title"] == "T"
+
+
+def test_resource_tables_mirror_the_sdk() -> None:
+    from openai.types import (
+        vector_store_create_params,
+        vector_store_search_params,
+        vector_store_update_params,
+    )
+    from openai.types.conversations import (
+        conversation_create_params,
+        conversation_update_params,
+    )
+    from openai.types.vector_stores import file_create_params, file_update_params
+
+    from respnb.server.strict import RESOURCE_PARAMS
+
+    def keys(cls: Any) -> set[str]:
+        return set(typing.get_type_hints(cls))
+
+    assert {k: set(v) for k, v in RESOURCE_PARAMS.items()} == {
+        "vector_store.create": keys(vector_store_create_params.VectorStoreCreateParams),
+        "vector_store.update": keys(vector_store_update_params.VectorStoreUpdateParams),
+        "vector_store.search": keys(vector_store_search_params.VectorStoreSearchParams),
+        "vector_store.file.create": keys(file_create_params.FileCreateParams),
+        # vector_store_id is the URL path parameter, not a body field
+        "vector_store.file.update": keys(file_update_params.FileUpdateParams) - {"vector_store_id"},
+        "conversation.create": keys(conversation_create_params.ConversationCreateParams),
+        "conversation.update": keys(conversation_update_params.ConversationUpdateParams),
+    }
+
+
+def test_resource_endpoints_refuse_unknown_parameters(servers: dict[str, RunningServer]) -> None:
+    base = servers["openai"].base_url
+    _refused(httpx.post(base + "/vector_stores", json={"name": "a", "colour": 1}), "colour")
+    vs = httpx.post(base + "/vector_stores", json={"name": "a"}).json()
+    _refused(httpx.post(f"{base}/vector_stores/{vs['id']}", json={"nam": "b"}), "nam")
+    _refused(
+        httpx.post(f"{base}/vector_stores/{vs['id']}/search", json={"query": "x", "top_k": 3}),
+        "top_k",
+    )
+    _refused(httpx.post(f"{base}/vector_stores/{vs['id']}/files", json={"fileid": "f"}), "fileid")
+    _refused(httpx.post(base + "/conversations", json={"item": []}), "item", "unknown_parameter")
+    conv = httpx.post(base + "/conversations", json={"metadata": {"a": "b"}}).json()
+    r = httpx.post(f"{base}/conversations/{conv['id']}", json={"metadata": {}, "title": "x"})
+    _refused(r, "title")
+    lenient = servers["lenient"].base_url
+    assert httpx.post(lenient + "/vector_stores", json={"name": "a", "colour": 1}).is_success

@@ -31,6 +31,8 @@ __all__ = [
     "INCLUDABLE",
     "ITEM_TYPES",
     "PART_TYPES",
+    "RESOURCE_PARAMS",
+    "check_known",
     "TOOL_FIELDS",
     "check_reasoning_model",
     "check_strict",
@@ -324,6 +326,29 @@ def check_strict(body: dict[str, Any], dialect: str) -> None:
             _enum(value, tuple(sorted(INCLUDABLE)), f"include[{j}]")
     _check_tools(body.get("tools"))
     _check_inputs(body.get("input") or [])
+
+
+RESOURCE_PARAMS: dict[str, frozenset[str]] = {
+    "vector_store.create": frozenset(
+        {"chunking_strategy", "description", "expires_after", "file_ids", "metadata", "name"}
+    ),
+    "vector_store.update": frozenset({"expires_after", "metadata", "name"}),
+    "vector_store.search": frozenset(
+        {"filters", "max_num_results", "query", "ranking_options", "rewrite_query"}
+    ),
+    "vector_store.file.create": frozenset({"attributes", "chunking_strategy", "file_id"}),
+    "vector_store.file.update": frozenset({"attributes"}),
+    "conversation.create": frozenset({"items", "metadata"}),
+    "conversation.update": frozenset({"metadata"}),
+}
+"""The body parameters of the other create/update endpoints (the SDK's ``*Params`` types)."""
+
+
+def check_known(body: dict[str, Any], kind: str) -> None:
+    """400 ``unknown_parameter`` for a key :data:`RESOURCE_PARAMS` ``[kind]`` does not list."""
+    for key in body:
+        if key not in RESOURCE_PARAMS[kind]:
+            _unknown(key, f" Accepted here: {_quoted(sorted(RESOURCE_PARAMS[kind]))}.")
 
 
 def check_task_update(body: dict[str, Any]) -> None:
