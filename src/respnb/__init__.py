@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
-from . import tasks, types
+from . import types
 from ._client import AsyncClient
 from ._exceptions import (
     APIConnectionError,
@@ -29,10 +27,14 @@ from ._exceptions import (
 from ._profiles import Capabilities, Profile
 from ._stream import AsyncResponseStream
 from ._sync import Client, ResponseStream
+from ._version import __version__
+from .tasks import tasks
 from .tasks._observer import install as _install_task_observer
 from .types import Response, StreamEvent
 
-_install_task_observer()  # every response respnb creates is recorded (lazily opened SQLite)
+# every response respnb creates is recorded (lazily opened SQLite) unless recording is off:
+# $RESPNB_RECORD=0 or respnb.tasks.recording(False)
+_install_task_observer()
 
 __all__ = [
     "APIConnectionError",
@@ -66,9 +68,9 @@ __all__ = [
     "types",
 ]
 
-# --- notebook layer (helper E): %load_ext respnb, respnb.last ---------------------------------
+# --- notebook layer, imported on first use: %load_ext respnb, respnb.last, views ------------
 __all__ += ["last", "last_parsed", "load_ipython_extension", "unload_ipython_extension"]
-__all__ += ["ResponseView", "TaskBoard", "display"]
+__all__ += ["ResponseView", "TaskBoard", "display", "respond"]
 
 
 def load_ipython_extension(ipython: object) -> None:
@@ -95,6 +97,10 @@ def __getattr__(name: str) -> object:
         from . import notebook
 
         return getattr(notebook, name)
+    if name == "respond":  # %%respond as a function (marimo, scripts)
+        from .notebook.respond import respond
+
+        return respond
     if name == "TaskBoard":
         from .notebook.board import TaskBoard
 
