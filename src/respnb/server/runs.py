@@ -262,10 +262,14 @@ class Run:
         loop = asyncio.get_running_loop()
         start, deltas, count = loop.time(), 0, 0
         pace = self.pace
+        events: list[dict[str, Any]] = []
         if self.producer is not None:
             async for event in self.producer.events(self.request, new_id):
                 self._emit_item(event)
-        for event in () if self.producer is not None else generate(self.request, new_id):
+        else:
+            # The engine runs in a worker thread: a big request must not stall the event loop.
+            events = await asyncio.to_thread(_generate_all, self.request)
+        for event in events:
             self._emit_item(event)
             count += 1
             if pace and str(event.get("type", "")).endswith(".delta"):
@@ -293,6 +297,10 @@ class Run:
         if self._on_complete is not None:
             await self._on_complete(self)  # e.g. append to the conversation, before it shows
         self._lifecycle("response.incomplete" if status == "incomplete" else "response.completed")
+
+
+def _generate_all(request: EngineRequest) -> list[dict[str, Any]]:
+    return list(generate(request, new_id))
 
 
 _TERMINAL = frozenset({"response.completed", "response.failed", "response.incomplete", "error"})
