@@ -34,6 +34,7 @@ import uvicorn
 from respnb._home import home, local_token, private_file
 
 from .app import ServerConfig, create_app
+from .runs import MAX_PACED_SECONDS
 from .upstream import UpstreamConfig
 
 __all__ = [
@@ -140,6 +141,7 @@ def serve_in_thread(
     timeout: float = 15.0,
     webhook_url: str | None = None,
     webhook_secret: str | None = None,
+    pace_limit: float = MAX_PACED_SECONDS,
     lenient: bool = False,
     upstream: UpstreamConfig | None = None,
 ) -> RunningServer:
@@ -148,6 +150,7 @@ def serve_in_thread(
     ``db_path=None`` uses a temporary store removed by :meth:`RunningServer.stop`; ``port=0``
     picks a free port. ``webhook_url`` (loopback only) and ``webhook_secret``
     (``whsec_<base64>``) make it POST a signed event when a background response ends.
+    ``pace_limit`` bounds how long a run's pacing may last (seconds).
     ``lenient`` turns the strict request checks off; ``upstream`` answers with a Chat
     Completions endpoint instead of the demo engine.
     """
@@ -161,6 +164,7 @@ def serve_in_thread(
         api_key=api_key,
         faults=faults,
         pace=pace,
+        pace_limit=pace_limit,
         webhook_url=webhook_url,
         webhook_secret=webhook_secret,
         lenient=lenient,

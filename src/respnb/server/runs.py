@@ -14,7 +14,9 @@ A :class:`Run` turns the engine's item-level events into the full stream of prot
 
 Every event gets the next ``sequence_number`` (a continued Manus task goes on from the task's
 last one), is kept in memory while the run lives (followers read it from there) and, when the
-run is recorded, queued for the store. Delta events are paced at ``pace`` tokens/s.
+run is recorded, queued for the store. Delta events are paced at ``pace`` tokens/s, but a run's
+pacing never lasts longer than ``pace_limit`` seconds (:func:`bounded_pace`): a long output or a
+tiny ``metadata.respnb_pace`` cannot keep one request waiting without end.
 """
 
 from __future__ import annotations
@@ -30,12 +32,23 @@ from .engine import EngineRequest, generate, incomplete_reason, usage_for
 from .faults import Fault
 from .store import Store, dumps
 
-__all__ = ["Producer", "Run", "StoredEvent", "new_id"]
+__all__ = ["MAX_PACED_SECONDS", "Producer", "Run", "StoredEvent", "bounded_pace", "new_id"]
 
 StoredEvent = tuple[int, str, str]
 """``(sequence_number, type, json)`` of one event, exactly as sent."""
 
 _INSERT_EVENT = "INSERT OR REPLACE INTO events VALUES (?, ?, ?, ?)"
+
+MAX_PACED_SECONDS = 120.0
+"""Longest a run's pacing may last (the ``respnb-slow`` plan takes about 30 s)."""
+
+
+def bounded_pace(pace: float | None, deltas: int, limit: float) -> float | None:
+    """Tokens per second to stream ``deltas`` delta events at: ``pace``, raised so that all of
+    them take at most ``limit`` seconds; None (full speed) without a pace or a limit > 0."""
+    if not pace or pace <= 0 or limit <= 0:
+        return None
+    return max(pace, deltas / limit)
 
 
 def new_id(prefix: str) -> str:
@@ -75,6 +88,7 @@ class Run:
         record: bool,
         keep_events: bool = True,
         pace: float | None,
+        pace_limit: float = MAX_PACED_SECONDS,
         fault: Fault | None = None,
         seq_start: int = 0,
         prefix_items: list[dict[str, Any]] | None = None,
@@ -95,6 +109,7 @@ class Run:
         self.record = record
         self.keep_events = keep_events or record
         self.pace = pace
+        self.pace_limit = pace_limit
         self.fault = fault
         self.background = bool(resp.get("background"))
         self.seq_start = seq_start
@@ -261,14 +276,15 @@ class Run:
             self._lifecycle("response.in_progress")
         loop = asyncio.get_running_loop()
         start, deltas, count = loop.time(), 0, 0
-        pace = self.pace
         events: list[dict[str, Any]] = []
+        if self.producer is None:
+            # The engine runs in a worker thread: a big request must not stall the event loop.
+            events = await asyncio.to_thread(_generate_all, self.request)
+        total = sum(1 for e in events if str(e.get("type", "")).endswith(".delta"))
+        pace = bounded_pace(self.pace, total, self.pace_limit)
         if self.producer is not None:
             async for event in self.producer.events(self.request, new_id):
                 self._emit_item(event)
-        else:
-            # The engine runs in a worker thread: a big request must not stall the event loop.
-            events = await asyncio.to_thread(_generate_all, self.request)
         for event in events:
             self._emit_item(event)
             count += 1

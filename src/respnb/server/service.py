@@ -24,7 +24,7 @@ from .errors import ApiError, bad_request, not_found
 from .faults import Fault
 from .files import Files
 from .inputs import echo_tools, fit, readable_files
-from .runs import Run, StoredEvent, new_id
+from .runs import MAX_PACED_SECONDS, Run, StoredEvent, new_id
 from .store import Store, dumps
 from .strict import check_reasoning_model, check_strict
 from .upstream import Upstream, UpstreamConfig
@@ -61,6 +61,7 @@ class ResponseService:
         pace: float | None,
         vector_stores: VectorStores | None = None,
         webhooks: WebhookSender | None = None,
+        pace_limit: float = MAX_PACED_SECONDS,
         *,
         strict: bool = True,
         upstream: UpstreamConfig | None = None,
@@ -72,6 +73,7 @@ class ResponseService:
         self.files = files
         self.conversations = conversations
         self.pace = pace
+        self.pace_limit = pace_limit
         self.vector_stores = vector_stores
         self.webhooks = webhooks
         self.runs: dict[str, Run] = {}
@@ -262,6 +264,7 @@ class ResponseService:
             record=store and (background or bool(body.get("stream"))),
             keep_events=background or bool(body.get("stream")),
             pace=pace_for(req, self.pace),
+            pace_limit=self.pace_limit,
             fault=fault,
             final_status="requires_input" if needs_input(req) else "completed",
             on_status=lambda r: self.persist_nowait(r.resp, r.last_seq),
@@ -317,6 +320,7 @@ class ResponseService:
             store=self.store,
             record=True,
             pace=pace_for(req, self.pace),
+            pace_limit=self.pace_limit,
             fault=fault,
             seq_start=await self._last_seq(rid) + 1,
             prefix_items=list(resp.get("output") or []),
