@@ -19,7 +19,7 @@ grep -iE '^(httpx|pydantic|pandas|ipywidgets|anywidget|starlette|uvicorn|python-
   "$VENV/lowest.txt" | tr '\n' ' '
 echo
 echo "== smoke tests at the lowest versions"
-PYTHONPATH="$PWD/src" RESPNB_LOCAL_PACE=0 "$VENV/bin/python" -m pytest -p no:cacheprovider -q \
+PYTHONPATH="$PWD/src" RESPNB_LOCAL_PACE=0 "$VENV/bin/python" -m pytest -p no:cacheprovider -p no:anyio -q \
   tests/client tests/server/test_openai_sdk.py tests/server/test_store_launch.py \
   tests/magics tests/tasks/test_table.py tests/packaging/test_respond.py \
   tests/packaging/test_shared_bundle.py "$@"
