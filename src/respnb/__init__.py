@@ -69,6 +69,7 @@ __all__ = [
 # --- notebook layer (helper E): %load_ext respnb, respnb.last ---------------------------------
 __all__ += ["last", "last_parsed", "load_ipython_extension", "unload_ipython_extension"]
 __all__ += ["ResponseView", "TaskBoard", "display"]
+__all__ += ["batch", "batches"]
 
 
 def load_ipython_extension(ipython: object) -> None:
@@ -95,6 +96,11 @@ def __getattr__(name: str) -> object:
         from . import notebook
 
         return getattr(notebook, name)
+    if name in ("batch", "batches"):  # batching a prompt over a DataFrame
+        import importlib
+
+        module = importlib.import_module("respnb.batch")
+        return module if name == "batch" else module.batches
     if name == "TaskBoard":
         from .notebook.board import TaskBoard
 

@@ -25,6 +25,7 @@ from .resources import (
     AsyncTasks,
     AsyncVectorStores,
 )
+from .resources._batches import AsyncBatches
 
 __all__ = ["AsyncClient"]
 
@@ -72,6 +73,7 @@ class AsyncClient:
         self.files = AsyncFiles(self._api)
         self.tasks = AsyncTasks(self._api)
         self.vector_stores = AsyncVectorStores(self._api)
+        self.batches = AsyncBatches(self._api)
 
     @property
     def profile(self) -> Profile:

@@ -301,6 +301,9 @@ class Client:
         self.files = Files(self._async.files, self._loop)
         self.tasks = Tasks(self._async.tasks, self._loop)
         self.vector_stores = VectorStores(self._async.vector_stores, self._loop)
+        from .resources._batches import Batches
+
+        self.batches = Batches(self._async.batches, self._loop)
 
     @property
     def profile(self) -> Profile:

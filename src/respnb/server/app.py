@@ -28,9 +28,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .api_batches import batch_routes
 from .api_resources import resource_routes, upload_routes
 from .api_responses import response_routes
 from .api_vector_stores import vector_store_routes
+from .batches import BatchService
 from .conversations import Conversations
 from .dialects import Dialect
 from .errors import ApiError, error_body
@@ -152,6 +154,8 @@ def create_app(config: ServerConfig) -> ASGIApp:
         webhooks=webhooks,
     )
 
+    batches = BatchService(store, files, service)
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await store.start()
@@ -161,6 +165,7 @@ def create_app(config: ServerConfig) -> ASGIApp:
         try:
             yield
         finally:
+            await batches.shutdown()
             await service.shutdown()
             if webhooks is not None:
                 await webhooks.aclose()
@@ -170,6 +175,7 @@ def create_app(config: ServerConfig) -> ASGIApp:
         *response_routes("/v1"),
         *resource_routes("/v1"),
         *vector_store_routes("/v1"),
+        *batch_routes("/v1"),
         *upload_routes(),
     ]
     if dialect.name == "manus":
@@ -184,6 +190,7 @@ def create_app(config: ServerConfig) -> ASGIApp:
         },
     )
     app.state.service = service
+    app.state.batches = batches
     app.state.config = config
     app.state.idempotency = IdempotencyCache()
     return _Gate(app, config, dialect, FaultInjector(config.faults))
