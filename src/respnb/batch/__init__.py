@@ -51,14 +51,14 @@ def _in_kernel() -> bool:
     return shell is not None and getattr(shell, "kernel", None) is not None
 
 
-def _show(job: BatchJob, progress: str | None) -> None:
+def _show(job: BatchJob, progress: str | None, *, blocking: bool) -> None:
     kind = progress
     if kind == "auto":
         kind = "widget" if _in_kernel() else "text"
     if kind == "widget":
         from ..notebook.batch_view import show_progress
 
-        show_progress(job)
+        show_progress(job, cancellable=not blocking)  # a busy kernel hears no click
     elif kind == "text":
         TextProgress(job.progress)
     elif kind is not None:
@@ -98,6 +98,7 @@ def start_batch(
     api_key: str | None = None,
     namespace: Mapping[str, Any] | None = None,
     fill: Callable[[str, Mapping[str, Any]], str] | None = None,
+    _blocking: bool = False,
 ) -> BatchJob:
     """Start a batch and return at once: a :class:`BatchJob` (``result()``, ``cancel()``,
     ``progress``). Same arguments as :func:`batch`."""
@@ -141,7 +142,7 @@ def start_batch(
         keep=keep,
     )
     job = start(spec, options, settings, client, df)
-    _show(job, progress)
+    _show(job, progress, blocking=_blocking)
     return job
 
 
@@ -158,7 +159,7 @@ def batch(df: pd.DataFrame, prompt: str, **options: Any) -> pd.DataFrame:
     ``batch_above`` (requests from which ``auto`` uses the Batch API), ``progress`` (``auto``,
     ``widget``, ``text``, None). Interrupting the kernel stops the batch and returns what is done.
     """
-    job = start_batch(df, prompt, **options)
+    job = start_batch(df, prompt, _blocking=True, **options)
     try:
         job.wait()
     except KeyboardInterrupt:
