@@ -20,6 +20,7 @@ from ..tasks.batch_store import BatchStore, shared_batch_store
 from ._batch_api import ApiConfig, BatchApiRunner
 from ._estimate import BatchEstimate, ConfirmationRequired, estimate_requests
 from ._frame import results_frame
+from ._limiter import AdaptiveLimiter
 from ._progress import BatchProgress
 from ._runner import RowRunner, RunConfig
 from ._spec import BatchOptions, BatchSpec, RowRequest
@@ -81,6 +82,8 @@ class BatchJob:
         self.requests_sent = 0
         """HTTP requests this run sent (rows mode; retries included)."""
         self.future: concurrent.futures.Future[str] | None = None
+        self.limiter: AdaptiveLimiter | None = None
+        """The rows mode's limiter (429s seen, decreases, current concurrency)."""
 
     def __repr__(self) -> str:
         return f"<BatchJob {self.id} {self.progress.line()}>"
@@ -189,6 +192,7 @@ class BatchJob:
                     tools=self.options.function_tools(),
                     max_tool_rounds=self.options.max_tool_rounds,
                 )
+                self.limiter = runner.limiter
                 try:
                     status = await runner.run()
                 finally:

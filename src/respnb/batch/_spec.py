@@ -204,7 +204,7 @@ def build_spec(
     row_keys: list[str] = []
     labels: Sequence[Any] = df.index.tolist()
     for label, record in zip(labels, _records(df), strict=True):
-        values = ChainMap(record, {"index": label}, dict(ns))
+        values = ChainMap(record, {"index": label}, ns)  # type: ignore[arg-type]
         try:
             body = dict(base)
             body["input"] = fill(template, values)

@@ -127,6 +127,24 @@ _OPTIONS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
         },
     ),
     (("--out",), {"metavar": "NAME", "help": f"variable for the result (default {DEFAULT_OUT})."}),
+    (
+        ("--over",),
+        {
+            "metavar": "DF",
+            "help": "a DataFrame of the notebook: send the cell once per row ({column} "
+            "fields); the result is a DataFrame aligned to its index.",
+        },
+    ),
+    (("--concurrency",), {"type": int, "metavar": "N", "help": "--over: requests at once."}),
+    (
+        ("--mode",),
+        {
+            "choices": ("auto", "rows", "batch"),
+            "help": "--over: one request per row, or the provider's Batch API (auto: by size).",
+        },
+    ),
+    (("--keep",), {"action": "store_true", "help": "--over: keep the input columns."}),
+    (("--yes",), {"action": "store_true", "help": "--over: send even above the size limit."}),
     (("--no-stream",), {"action": "store_true", "help": "wait for the whole answer, no stream."}),
     (("-q", "--quiet"), {"action": "store_true", "help": "no view; only set the result."}),
     (

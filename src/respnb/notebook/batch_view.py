@@ -42,9 +42,7 @@ class BatchProgressView(anywidget.AnyWidget):
     state = traitlets.Dict().tag(sync=True)
     cancellable = traitlets.Bool(True).tag(sync=True)
 
-    def __init__(
-        self, job: BatchJob, *, interval: float = 0.25, cancellable: bool = True
-    ) -> None:
+    def __init__(self, job: BatchJob, *, interval: float = 0.25, cancellable: bool = True) -> None:
         super().__init__(state=job.progress.snapshot(), cancellable=cancellable)
         self.job = job
         self.interval = interval
