@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 import pandas as pd
 
@@ -116,9 +115,7 @@ print("returned", (out["status"] == "completed").sum(), flush=True)
 """
 
 
-def test_a_kernel_interrupt_mid_batch_then_a_new_process_resumes(
-    served: Served, tmp_path: Path, _isolated_home: Path
-) -> None:
+def test_a_kernel_interrupt_mid_batch_then_a_new_process_resumes(served: Served) -> None:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     script = textwrap.dedent(SCRIPT.format(url=served.base_url))
     proc = subprocess.Popen(
