@@ -173,7 +173,7 @@ class TextProgress:
         self.progress = progress
         self.file = file if file is not None else sys.stderr
         self.interval = interval
-        self._last = 0.0
+        self._last = float("-inf")
         self._width = 0
         progress.add_listener(self._on_change)
 

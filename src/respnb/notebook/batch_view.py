@@ -48,7 +48,7 @@ class BatchProgressView(anywidget.AnyWidget):
         self.interval = interval
         self.updates = 0
         """How many times the state was sent."""
-        self._last = 0.0
+        self._last = float("-inf")
         self._lock = threading.Lock()
         self.on_msg(self._on_custom)
         job.progress.add_listener(self._on_change)
