@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from respnb.server.launch import RunningServer, serve_in_thread
+from tests.magics.conftest import ipshell, magics, shell  # noqa: F401  (the %%respond shell)
 
 
 @dataclass

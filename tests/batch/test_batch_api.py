@@ -123,8 +123,8 @@ def test_an_error_file_line_becomes_that_rows_error(served: Served) -> None:
         accept=lambda b: b.status == "failed",
     )
     assert failed.errors is not None and {e["line"] for e in failed.errors.data} == {1, 2}
+    other = client.files.create(file=("x.txt", b"x"), purpose="user_data")
     with pytest.raises(respnb.BadRequestError, match="purpose 'batch'"):
-        other = client.files.create(file=("x.txt", b"x"), purpose="user_data")
         client.batches.create(input_file_id=other.id)
     client.close()
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from IPython.core.error import UsageError
 
-from tests.magics.conftest import Runner, ipshell, magics, shell  # noqa: F401
+from tests.magics.conftest import Runner
 
 from .conftest import tickets
 
