@@ -24,6 +24,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .._client import AsyncClient
+from .._exceptions import NotFoundError, RespnbError
 from ..resources._responses import build_create_body
 from ..tasks.batch_store import BatchStore, RowResult
 from ..types import Response
@@ -104,10 +105,15 @@ class BatchApiRunner:
 
     async def run(self) -> str:
         """``completed``, ``cancelled`` or ``expired`` (some rows left failed by the provider)."""
-        attached = self.store.provider_batches(self.batch_id)
+        attached: list[str] = []
         covered: set[str] = set()
-        for pid in attached:
-            covered |= await self._custom_ids(pid)
+        for pid in self.store.provider_batches(self.batch_id):
+            try:
+                covered |= await self._custom_ids(pid)
+            except NotFoundError:  # gone on the service (another server, deleted): resend
+                self.store.drop_provider_batch(self.batch_id, pid)
+                continue
+            attached.append(pid)
         todo = [r for k, r in self.rows.items() if k not in covered]
         self.progress.running = len(covered & set(self.rows))
         ids = list(attached)
@@ -152,12 +158,18 @@ class BatchApiRunner:
             file = await self.client.files.create(
                 file=(name, b"\n".join(chunk) + b"\n"), purpose="batch"
             )
-            batch = await self.client.batches.create(
-                input_file_id=file.id,
-                endpoint="/v1/responses",
-                completion_window=self.config.completion_window,
-                metadata={"respnb_batch": self.batch_id, **(self.config.metadata or {})},
-            )
+            try:
+                batch = await self.client.batches.create(
+                    input_file_id=file.id,
+                    endpoint="/v1/responses",
+                    completion_window=self.config.completion_window,
+                    metadata={"respnb_batch": self.batch_id, **(self.config.metadata or {})},
+                )
+            except NotFoundError as exc:
+                raise RespnbError(
+                    f"the service at {self.client.base_url} has no Batch API (POST /batches "
+                    f"answered 404: {exc.message}); use mode='rows'."
+                ) from None
             self.store.add_provider_batch(self.batch_id, batch.id)
             self.created.append(batch.id)
             self._record_task(batch, len(chunk))
