@@ -417,3 +417,8 @@ SECTIONS = {
     "tasks": ("Background tasks, history and the task board", "bench_tasks.py", _tasks),
     "server": ("Local server and the clients on it", "bench_server.py", _server),
 }
+
+from _report_batch import TITLE as _BATCH_TITLE  # noqa: E402
+from _report_batch import batch_section as _batch  # noqa: E402
+
+SECTIONS["batch"] = (_BATCH_TITLE, "bench_batch.py", _batch)

@@ -31,8 +31,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import machine_info  # noqa: E402
-from bench_server import _start_server  # noqa: E402
+from _common import machine_info
+from bench_server import _start_server
 
 OUT = Path(__file__).resolve().parent / "out" / "batch.json"
 CONCURRENCY = 16

@@ -45,6 +45,7 @@ BENCHES: dict[str, tuple[str, list[str], list[str]]] = {
         [],
         ["--tasks", "100", "--rows", "20000", "--openai-rows", "2000", "--board-rows", "2000"],
     ),
+    "batch": ("bench_batch.py", [], ["--rows", "1000", "--resume-rows", "400"]),
     "server": (
         "bench_server.py",
         ["--full"],
