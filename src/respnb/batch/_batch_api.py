@@ -182,6 +182,8 @@ class BatchApiRunner:
         cancel_sent = False
         batch = await self.client.batches.retrieve(pid)
         while not batch.is_terminal:
+            if self.store.cancel_requested(self.batch_id):  # asked from another kernel too
+                self.cancel.set()
             if self.cancel.is_set() and not cancel_sent:
                 cancel_sent = True
                 if batch.status != "cancelling":
