@@ -159,3 +159,32 @@ def test_interrupted_client_reattaches_and_cancel_keeps_finished_requests(
     cancelled = [b for b in client.batches.list() if b.status == "cancelled"]
     assert len(cancelled) == 1
     client.close()
+
+
+def test_the_official_sdk_reads_our_batches(served: Served) -> None:
+    openai = pytest.importorskip("openai")
+    sdk = openai.OpenAI(base_url=served.base_url, api_key="unused", max_retries=0)
+    line = {
+        "custom_id": "c1",
+        "method": "POST",
+        "url": "/v1/responses",
+        "body": {"model": "respnb-demo", "input": "hello from the SDK"},
+    }
+    file = sdk.files.create(file=("in.jsonl", json.dumps(line).encode()), purpose="batch")
+    batch = sdk.batches.create(
+        input_file_id=file.id, endpoint="/v1/responses", completion_window="24h"
+    )
+    final = wait_until(
+        lambda: sdk.batches.retrieve(batch.id),
+        what="the SDK's batch terminal",
+        accept=lambda b: b.status in ("completed", "failed", "expired", "cancelled"),
+    )
+    assert final.status == "completed" and final.request_counts is not None
+    assert final.request_counts.completed == 1 and final.output_file_id
+    row = json.loads(sdk.files.content(final.output_file_id).text)
+    assert row["custom_id"] == "c1" and row["response"]["status_code"] == 200
+    assert row["response"]["body"]["object"] == "response"
+    assert [b.id for b in sdk.batches.list()] == [batch.id]
+    with pytest.raises(openai.BadRequestError):
+        sdk.batches.cancel(batch.id)  # finished: not cancellable
+    sdk.close()
