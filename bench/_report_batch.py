@@ -67,8 +67,10 @@ def batch_section(data: dict[str, Any], verdicts: Verdicts) -> list[str]:
         "",
         f"Progress view: {_n(rn['progress_messages'])} state messages, "
         f"{_n(rn['progress_bytes'])} bytes for {_n(n)} rows = "
-        f"**{rn['progress_bytes_per_row']:.2f} bytes per row** (each message is the fixed-size "
-        "state, sent at most 4 times a second, whatever the number of rows).",
+        f"**{rn['progress_bytes_per_row']:.2f} bytes per row**, "
+        f"{rn['progress_bytes'] / max(1, rn['progress_messages']):.0f} bytes per message (each "
+        "message is the fixed-size state, sent at most 4 times a second whatever the number of "
+        "rows: the bytes follow the duration, not the row count).",
         "",
         f"Resume: a batch of {_n(rs['rows'])} rows cancelled at 50% with rows in flight "
         f"({_n(rs['done_before_resume'])} done), then the same call again: "
