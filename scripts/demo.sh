@@ -4,7 +4,7 @@
 # and the result written to notebooks/out/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-RESPNB_WITH_BROWSER=0 bash scripts/setup.sh
+RESPNB_WITH_BROWSER=0 RESPNB_WITH_PEERS=0 bash scripts/setup.sh
 export PATH="$PWD/.venv/bin:$PATH"
 if [ "${1:-}" = "--headless" ]; then
   mkdir -p notebooks/out

@@ -33,4 +33,7 @@ echo "== installing respnb and test dependencies into .venv"
 echo "== building the front end (js/ -> src/respnb/static/)"
 if [ ! -d js/node_modules ]; then (cd js && npm ci --no-audit --no-fund --loglevel=error); fi
 (cd js && npm run --silent build)
+if [ "${RESPNB_WITH_PEERS:-1}" = 1 ]; then
+  bash scripts/peers.sh  # aimock and LiteLLM's proxy for tests/peers (into .peers/)
+fi
 echo "== setup done"

@@ -1,0 +1,1 @@
+"""Interoperability tests against Responses and Chat Completions servers respnb did not write."""
