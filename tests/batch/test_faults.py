@@ -84,7 +84,7 @@ def test_stop_and_cancel_then_resume_sends_only_the_rest(served: Served) -> None
     assert first.wait() == "stopped"
     assert (first.frame()["status"] == "completed").sum() == 20
     # cancel the second run while rows are in flight (a slow answer per row)
-    slow = {"extra": {"metadata": {"respnb_pace": "400"}}}
+    slow = {"extra": {"metadata": {"respnb_pace": "200"}}}
     df_slow = tickets(30, prefix="slow")
     second = start_batch(df_slow, "Tag: {text}", concurrency=3, **slow, **served.kw())
     wait_until(lambda: second.progress.done >= 3, what="three rows done before the cancel")
@@ -107,10 +107,10 @@ def test_stop_and_cancel_then_resume_sends_only_the_rest(served: Served) -> None
 
 SCRIPT = """
 import sys, pandas as pd, respnb
-df = pd.DataFrame({{"text": [f"kernel {{i}}" for i in range(24)]}})
+df = pd.DataFrame({{"text": [f"kernel {{i}}" for i in range(30)]}})
 print("started", flush=True)
 out = respnb.batch(df, "Tag: {{text}}", profile="local", base_url="{url}", concurrency=2,
-                   extra={{"metadata": {{"respnb_pace": "600"}}}}, progress="text")
+                   extra={{"metadata": {{"respnb_pace": "300"}}}}, progress="text")
 print("returned", (out["status"] == "completed").sum(), flush=True)
 """
 
@@ -137,22 +137,22 @@ def test_a_kernel_interrupt_mid_batch_then_a_new_process_resumes(served: Served)
             proc.kill()
     assert "interrupted" in err, err
     done_before = int(out.split("returned")[1].split()[0])
-    assert 4 <= done_before < 24  # 6 created, at most 2 (the concurrency) in flight
-    df = pd.DataFrame({"text": [f"kernel {i}" for i in range(24)]})
+    assert 4 <= done_before < 30  # 6 created, at most 2 (the concurrency) in flight
+    df = pd.DataFrame({"text": [f"kernel {i}" for i in range(30)]})
     job = start_batch(
         df,
         "Tag: {text}",
-        concurrency=2,
-        extra={"metadata": {"respnb_pace": "600"}},
+        concurrency=8,  # not part of the call's identity: the same batch, sent faster
+        extra={"metadata": {"respnb_pace": "300"}},
         **served.kw(),
     )
     assert job.progress.skipped == done_before
     assert job.wait() == "completed"
-    assert job.requests_sent == 24 - done_before
+    assert job.requests_sent == 30 - done_before
     assert (job.frame()["status"] == "completed").all()
     wait_until(
-        lambda: len([k for k in served.created() if k.startswith("Tag: kernel")]) == 24,
-        what="24 prompts stored",
+        lambda: len([k for k in served.created() if k.startswith("Tag: kernel")]) == 30,
+        what="30 prompts stored",
     )
     created = served.created()
     assert {k: v for k, v in created.items() if k.startswith("Tag: kernel") and v != 1} == {}

@@ -24,7 +24,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .._client import AsyncClient
-from .._exceptions import NotFoundError, RespnbError
+from .._exceptions import APIStatusError, NotFoundError, RespnbError
 from ..resources._responses import build_create_body
 from ..tasks.batch_store import BatchStore, RowResult
 from ..types import Response
@@ -187,7 +187,10 @@ class BatchApiRunner:
             if self.cancel.is_set() and not cancel_sent:
                 cancel_sent = True
                 if batch.status != "cancelling":
-                    batch = await self.client.batches.cancel(pid)
+                    try:
+                        batch = await self.client.batches.cancel(pid)
+                    except APIStatusError as exc:  # it finished meanwhile: join it as it is
+                        self.progress.detail = f"{pid}: not cancelled ({exc.message})"
             self._show(batch)
             await self._sleep(delay)
             delay = min(delay * 1.5, self.config.poll_max)
