@@ -156,3 +156,17 @@ def test_a_kernel_interrupt_mid_batch_then_a_new_process_resumes(served: Served)
     )
     created = served.created()
     assert {k: v for k, v in created.items() if k.startswith("Tag: kernel") and v != 1} == {}
+
+
+def test_rate_limit_headers_from_the_server_pause_new_requests(served: Served) -> None:
+    df = _faults(tickets(12), {i: "ratelimit=0/50ms" for i in range(12)})
+    job = start_batch(
+        df,
+        "Classify: {text}",
+        headers={"x-respnb-fault": "{fault}"},
+        concurrency=4,
+        **served.kw(),
+    )
+    assert job.wait() == "completed"
+    assert job.limiter is not None and job.limiter.header_pauses == 12
+    assert (job.frame()["status"] == "completed").all()

@@ -70,6 +70,8 @@ class AdaptiveLimiter:
         self.rate_limited = 0
         """How many 429 answers were seen."""
         self.decreases = 0
+        self.header_pauses = 0
+        """How many answers' rate-limit headers paused new requests."""
         self._last_decrease = -1e9
         self._waiters: deque[asyncio.Future[None]] = deque()
 
@@ -126,6 +128,7 @@ class AdaptiveLimiter:
             reset = parse_duration(headers.get(f"x-ratelimit-reset-{kind}"))
             low = remaining <= 0 if kind == "tokens" else remaining < self.active
             if low and reset is not None:
+                self.header_pauses += 1
                 self.pause(reset)
 
     def on_rate_limited(self, retry_after: float | None) -> float:

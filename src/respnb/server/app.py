@@ -84,7 +84,11 @@ class _Gate:
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
-                MutableHeaders(scope=message)["x-request-id"] = request_id
+                headers = MutableHeaders(scope=message)
+                headers["x-request-id"] = request_id
+                fault = scope.get("state", {}).get("fault")
+                for key, value in fault.ratelimit_headers() if fault is not None else ():
+                    headers[key.decode()] = value.decode()
             await send(message)
 
         headers = Headers(scope=scope)
