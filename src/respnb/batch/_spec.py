@@ -143,8 +143,10 @@ class RowRequest:
     """The first row index it answers (for progress and error messages)."""
 
     def body_json(self) -> str:
-        """The request as recorded in the batch store."""
-        return _canonical({"body": self.body, "headers": sorted(self.headers)})
+        """What the batch store records of the request: the row's own fields (the options
+        shared by every row are in the batch's id) and the names of its headers."""
+        own = {k: self.body[k] for k in _ROW_FIELDS if k in self.body}
+        return _canonical({"body": own, "headers": sorted(self.headers)})
 
 
 @dataclass
@@ -162,6 +164,9 @@ class BatchSpec:
 
     def __len__(self) -> int:
         return len(self.row_keys)
+
+
+_ROW_FIELDS = ("input", "instructions")
 
 
 def _canonical(obj: Any) -> str:
@@ -203,6 +208,7 @@ def build_spec(
     requests: dict[str, RowRequest] = {}
     row_keys: list[str] = []
     labels: Sequence[Any] = df.index.tolist()
+    shared = _digest(_canonical(base))  # the options every row shares
     for label, record in zip(labels, _records(df), strict=True):
         values = ChainMap(record, {"index": label}, ns)  # type: ignore[arg-type]
         try:
@@ -214,7 +220,8 @@ def build_spec(
         except ValueError as exc:
             raise type(exc)(f"row {label!r}: {exc}") from None
         headers = {k: v for k, v in headers.items() if v}
-        key = "r" + _digest(_canonical([body, headers]))
+        own = [body["input"], body.get("instructions"), headers]
+        key = "r" + _digest(shared + _canonical(own))
         if key not in requests:
             requests[key] = RowRequest(key, body, headers, str(label))
         row_keys.append(key)
