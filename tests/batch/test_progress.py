@@ -90,3 +90,11 @@ def test_cancel_message_stops_the_batch(served: Served) -> None:
     assert job.wait() == "cancelled"
     assert view.state["status"] == "cancelled" and view.state["done"] < 40
     assert repr(view).startswith(job.id)
+
+
+def test_error_text_cannot_drive_a_terminal() -> None:
+    p = BatchProgress("bat_x", 3)
+    p.row_error("t\x1b[2J1", "HTTP 400: \x1b]0;pwned\x07 bad\nline")
+    (err,) = p.snapshot()["errors"]
+    assert "\x1b" not in err["message"] and "\x07" not in err["message"]
+    assert err["message"] == "HTTP 400:  ]0;pwned  bad line" and "\x1b" not in err["row"]

@@ -9,6 +9,7 @@ rows (what the widget sends on each update). Listeners are called from the runne
 from __future__ import annotations
 
 import contextlib
+import re
 import sys
 import threading
 import time
@@ -19,6 +20,7 @@ from typing import Any, TextIO
 __all__ = ["BatchProgress", "TextProgress", "format_duration"]
 
 Listener = Callable[["BatchProgress"], None]
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _ERRORS = 5
 
 
@@ -86,8 +88,11 @@ class BatchProgress:
             self.output_tokens += output_tokens or 0
 
     def row_error(self, row: str, message: str) -> None:
+        """Remember an error (service text: control characters become spaces, so a terminal
+        printing the text line cannot be driven by it)."""
+        clean = _CONTROL.sub(" ", message[:300])
         with self._lock:
-            self.errors.append((row, message[:300]))
+            self.errors.append((_CONTROL.sub(" ", row[:80]), clean))
 
     def finish(self, status: str) -> None:
         self.status = status
