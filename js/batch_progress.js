@@ -97,7 +97,7 @@ function render({ model, el: root }) {
       item.append(el("span", "rbp-label", label), el("span", "rbp-value", text));
       return item;
     }));
-    detail.textContent = s.detail || "";
+    detail.textContent = s.detail || s.estimate || "";
     errors.replaceChildren(...(s.errors || []).map((e) => {
       const li = el("li", "rbp-error");
       li.append(el("span", "rbp-row", `row ${e.row}`), el("span", "rbp-msg", e.message));

@@ -142,6 +142,7 @@ class BatchJob:
             self.client, todo, rows=len(self.spec), requests=len(self.spec.requests)
         )
         self.estimate = est
+        self.progress.estimate = f"estimate: {est}"
         s = self.settings
         if s.confirm_above is not None and est.input_tokens > s.confirm_above:
             ok = s.confirm(est) if callable(s.confirm) else s.confirm is True

@@ -62,6 +62,8 @@ class BatchProgress:
         self.concurrency = 0
         self.detail = ""
         """Free text about the current phase (e.g. the provider batch status)."""
+        self.estimate = ""
+        """The size estimate made before the start."""
         self.errors: deque[tuple[str, str]] = deque(maxlen=_ERRORS)
         self.started = time.monotonic()
         self.finished: float | None = None
@@ -134,6 +136,7 @@ class BatchProgress:
             "mode": self.mode,
             "status": self.status,
             "detail": self.detail,
+            "estimate": self.estimate,
             "total": self.total,
             "done": self.done + self.skipped,
             "skipped": self.skipped,
