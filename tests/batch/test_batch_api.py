@@ -188,3 +188,14 @@ def test_the_official_sdk_reads_our_batches(served: Served) -> None:
     with pytest.raises(openai.BadRequestError):
         sdk.batches.cancel(batch.id)  # finished: not cancellable
     sdk.close()
+
+
+def test_auto_mode_switches_to_the_batch_api_from_batch_above(served: Served) -> None:
+    kw = {"poll_interval": 0.05, "poll_max": 0.2, **served.kw()}
+    small = start_batch(tickets(4), "Auto: {text}", batch_above=5, **kw)
+    assert small.wait() == "completed" and small.mode == "rows"
+    big = start_batch(tickets(6, prefix="big"), "Auto: {text}", batch_above=5, **kw)
+    assert big.wait() == "completed" and big.mode == "batch"
+    client = respnb.Client("local", base_url=served.base_url)
+    assert [b.request_counts.total for b in client.batches.list() if b.request_counts] == [6]
+    client.close()
