@@ -87,8 +87,8 @@ class _Gate:
                 headers = MutableHeaders(scope=message)
                 headers["x-request-id"] = request_id
                 fault = scope.get("state", {}).get("fault")
-                for key, value in fault.ratelimit_headers() if fault is not None else ():
-                    headers[key.decode()] = value.decode()
+                if fault is not None:
+                    headers.update(fault.ratelimit_headers())
             await send(message)
 
         headers = Headers(scope=scope)

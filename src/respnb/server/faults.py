@@ -53,15 +53,15 @@ class Fault:
     message: str | None = None
     ratelimit: str | None = None
 
-    def ratelimit_headers(self) -> list[tuple[bytes, bytes]]:
+    def ratelimit_headers(self) -> dict[str, str]:
         """The ``x-ratelimit-*-requests`` headers asked for with ``ratelimit``."""
         if not self.ratelimit:
-            return []
+            return {}
         remaining, _, reset = self.ratelimit.partition("/")
-        return [
-            (b"x-ratelimit-remaining-requests", remaining.encode()),
-            (b"x-ratelimit-reset-requests", (reset or "1s").encode()),
-        ]
+        return {
+            "x-ratelimit-remaining-requests": remaining,
+            "x-ratelimit-reset-requests": reset or "1s",
+        }
 
 
 def parse_fault(text: str) -> Fault:
