@@ -163,6 +163,7 @@ def batch(df: pd.DataFrame, prompt: str, **options: Any) -> pd.DataFrame:
     try:
         job.wait()
     except KeyboardInterrupt:
+        job.settle()  # its last results are recorded before the frame is read
         print(
             f"respnb: batch {job.id} interrupted; {job.progress.settled:,} of "
             f"{job.progress.total:,} requests done. Run the same call again to send the rest.",

@@ -82,6 +82,8 @@ class BatchJob:
         self.requests_sent = 0
         """HTTP requests this run sent (rows mode; retries included)."""
         self.future: concurrent.futures.Future[str] | None = None
+        self.finished = threading.Event()
+        """Set once the run ended and recorded everything (whatever the way it ended)."""
         self.limiter: AdaptiveLimiter | None = None
         """The rows mode's limiter (429s seen, decreases, current concurrency)."""
 
@@ -109,6 +111,13 @@ class BatchJob:
 
             return self.loop.run(until_done())
         return future.result(timeout)
+
+    def settle(self, timeout: float = 30.0) -> None:
+        """After an interrupt: stop the run and wait until it recorded its last results."""
+        if self.future is None:
+            return
+        self.future.cancel()  # (a cancelled future is done at once; its task unwinds after)
+        self.finished.wait(timeout)
 
     def result(self, timeout: float | None = None) -> pd.DataFrame:
         """Wait for the run, then the results frame (aligned to the input's index)."""
@@ -211,6 +220,7 @@ class BatchJob:
             if status != "failed":
                 self.store.set_status(self.id, status)
             self.progress.finish(status)
+            self.finished.set()
             await self.client.close()
         return status
 
