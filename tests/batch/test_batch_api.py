@@ -139,7 +139,7 @@ def test_interrupted_client_reattaches_and_cancel_keeps_finished_requests(
     wait_until(lambda: store.provider_batches(first.id), what="the provider batch recorded")
     assert first.future is not None
     first.future.cancel()  # the kernel went away; the provider batch keeps running
-    wait_until(lambda: first.done, what="the first run to stop")
+    wait_until(first.finished.is_set, what="the first run to stop")
     again = start_batch(df, "Slow: {text}", **slow, **FAST, **served.kw())
     assert again.wait() == "completed"
     assert (again.frame()["status"] == "completed").all()

@@ -216,7 +216,8 @@ class BatchJob:
             raise
         finally:
             with _running_lock:
-                _running.pop(self.id, None)
+                if _running.get(self.id) is self:
+                    del _running[self.id]
             if status != "failed":
                 self.store.set_status(self.id, status)
             self.progress.finish(status)
