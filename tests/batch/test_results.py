@@ -116,3 +116,19 @@ def test_bad_arguments_say_what_to_fix(served: Served) -> None:
     ]:
         with pytest.raises(ValueError, match=msg):
             respnb.batch(df, "{text}", **{**served.kw(), **kw})
+
+
+def test_without_an_input_tokens_endpoint_the_estimate_counts_characters(served: Served) -> None:
+    from respnb import Capabilities, Profile
+
+    profile = Profile(
+        name="no-count",
+        kind="compatible",
+        base_url=served.base_url,
+        default_model="respnb-demo",
+        capabilities=Capabilities(input_tokens=False),
+    )
+    job = start_batch(tickets(8), "Count: {text}", profile=profile, api_key="k", progress=None)
+    assert job.wait() == "completed" and job.mode == "rows"
+    assert job.estimate is not None and job.estimate.method == "chars/4"
+    assert job.estimate.input_tokens > 0 and job.estimate.to_send == 8
