@@ -1,10 +1,12 @@
 """Hatchling build hook: bundle the ESM front end (``js/``) into ``src/respnb/static/``.
 
-The bundle is git-ignored and shipped in the wheel as an artifact (see ``pyproject.toml``).
-The hook runs ``npm ci`` (when ``node_modules`` is missing or older than the lock file) and
+The bundle is git-ignored and shipped in both the sdist and the wheel as an artifact (see
+``pyproject.toml``), so neither needs Node.js to install. The hook runs ``npm ci`` (when ``node_modules`` is missing or older than the lock file) and
 ``npm run build`` in ``js/`` whenever the bundle is missing or older than any front-end source.
 
 * ``RESPNB_SKIP_JS=1`` skips the front-end build entirely.
+* Skip-if-exists: in an unpacked sdist (``PKG-INFO`` at the root) a present bundle is used as
+  it is, so building the wheel from the sdist never runs npm.
 * Without ``npm`` on PATH an existing bundle is kept (with a message); a missing bundle fails a
   wheel build with a message saying to install Node.js, while an editable install only warns
   (``ResponseView`` then explains how to build it when first used).
@@ -66,6 +68,9 @@ def build_frontend(*, strict: bool) -> None:
     if not (JS / "package.json").exists():
         _say("js/package.json not found: front-end build skipped.")
         return
+    if (ROOT / "PKG-INFO").exists() and all(o.exists() for o in _outputs()):
+        _say("sdist with a built front-end bundle: npm skipped.")
+        return
     if not bundle_is_stale():
         _say("front-end bundle is up to date.")
         return
@@ -94,11 +99,11 @@ def build_frontend(*, strict: bool) -> None:
 
 
 class JsBuildHook(BuildHookInterface):  # type: ignore[type-arg]
-    """Builds the widget bundle before the wheel (or editable wheel) is assembled."""
+    """Builds the widget bundle before the sdist, wheel or editable wheel is assembled."""
 
     PLUGIN_NAME = "custom"
 
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
-        if self.target_name != "wheel":
+        if self.target_name not in ("wheel", "sdist"):
             return
         build_frontend(strict=version != "editable")

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from notebook_weight import render as _notebook_weight
+
 __all__ = ["SECTIONS", "Verdicts", "machine_line"]
 
 Verdicts = list[tuple[str, str]]
@@ -277,13 +279,20 @@ def _tasks(data: dict[str, Any], verdicts: Verdicts) -> list[str]:
             "",
         ]
     lines += [
-        "**Task board.** Bytes sent per task change against re-sending the whole table:",
+        "**Task board.** Bytes sent per task change (a patch of the rows that changed on the "
+        "page shown) against sending the page, or the whole table:",
         "",
         *_table(
             ["figure", "bytes", "change / this"],
             [
                 ["respnb: one task changed (mean of 200)", _n(b["bytes_per_change_mean"]), ""],
                 ["respnb: one task changed (max)", _n(b["bytes_per_change_max"]), ""],
+                [
+                    f"one page of {_n(b.get('page_rows'))} rows (a query's answer, "
+                    f"{_n((b.get('page_seconds_best') or 0) * 1000, 1)} ms)",
+                    _n(b.get("page_bytes")),
+                    _x(b["bytes_per_change_mean"] / (b.get("page_bytes") or float("nan")), 3),
+                ],
                 [
                     f"whole table, all {_n(b['history_rows'])} rows (respnb full sync)",
                     _n(b["full_sync_bytes"]),
@@ -416,6 +425,7 @@ SECTIONS = {
     "view": ("Live view", "bench_view.py", _view),
     "tasks": ("Background tasks, history and the task board", "bench_tasks.py", _tasks),
     "server": ("Local server and the clients on it", "bench_server.py", _server),
+    "notebook_weight": ("Saved notebook weight", "notebook_weight.py", _notebook_weight),
 }
 
 from _report_batch import TITLE as _BATCH_TITLE  # noqa: E402

@@ -238,35 +238,43 @@ def bench_history(rows: int, tmp: Path) -> dict[str, Any]:
 
 
 def bench_board(tmp: Path, history_rows: int) -> dict[str, Any]:
+    """What the paged TaskBoard sends: the page a query answers, the patch per task change."""
+    from respnb.notebook._board_rows import board_row
     from respnb.notebook.board import TaskBoard
     from respnb.tasks import TaskRegistry, TaskTable
-    from respnb.types import Response
 
     reg = TaskRegistry(tmp / "board.sqlite3")
     now = time.time()
     reg.bulk_insert(_synthetic(i, now) for i in range(history_rows))
-    board = TaskBoard(TaskTable(reg))
+    board = TaskBoard(TaskTable(reg), page_size=50)
+    board.refresh_delay = 3600.0  # updates are sent by hand below, one per change
     sizes: list[int] = []
     board.send = lambda msg, buffers=None: sizes.append(len(json.dumps(msg, separators=(",", ":"))))
-    for i in range(200):
-        r = Response.model_validate(
-            {
-                "id": f"resp_{i:08d}",
-                "status": "completed" if i % 2 else "in_progress",
-                "usage": {"input_tokens": 10, "output_tokens": i, "total_tokens": 10 + i},
-            }
-        )
-        reg.record_response(r, fresh=True)
-    per_change = list(sizes)
+    times = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        board.send_page(reply_to="bench")
+        times.append(time.perf_counter() - t0)
+    page_bytes = sizes[-1]
+    shown = [r["id"] for r in board._shown["rows"]] if board._shown else []
     sizes.clear()
-    board.sync()
-    full = sizes[0]
+    for i in range(200):  # a task on the page changes status (what a running task does)
+        rid = shown[i % len(shown)]
+        status = "completed" if i % 2 else "in_progress"
+        reg.upsert(rid, {"status": status, "normalized_status": status, "total_tokens": 900 + i})
+        board.send_page()
+    per_change = list(sizes)
     board.close()
+    all_rows = [board_row(r) for r in reg.records()]
+    full = len(json.dumps(all_rows, separators=(",", ":")))
     reg.close()
     return {
         "changes": len(per_change),
         "bytes_per_change_mean": round(sum(per_change) / len(per_change), 1),
         "bytes_per_change_max": max(per_change),
+        "page_rows": 50,
+        "page_bytes": page_bytes,
+        "page_seconds_best": round(min(times), 4),
         "full_sync_bytes": full,
         "history_rows": history_rows,
     }

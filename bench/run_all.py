@@ -51,6 +51,7 @@ BENCHES: dict[str, tuple[str, list[str], list[str]]] = {
         ["--full"],
         ["--plain", "100", "--stream", "30", "--background", "100", "--track", "50"],
     ),
+    "notebook_weight": ("notebook_weight.py", [], ["-n", "20"]),
 }
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
-from . import tasks, types
+from . import types
 from ._client import AsyncClient
 from ._exceptions import (
     APIConnectionError,
@@ -29,10 +27,14 @@ from ._exceptions import (
 from ._profiles import Capabilities, Profile
 from ._stream import AsyncResponseStream
 from ._sync import Client, ResponseStream
+from ._version import __version__
+from .tasks import tasks
 from .tasks._observer import install as _install_task_observer
 from .types import Response, StreamEvent
 
-_install_task_observer()  # every response respnb creates is recorded (lazily opened SQLite)
+# every response respnb creates is recorded (lazily opened SQLite) unless recording is off:
+# $RESPNB_RECORD=0 or respnb.tasks.recording(False)
+_install_task_observer()
 
 __all__ = [
     "APIConnectionError",
@@ -66,9 +68,9 @@ __all__ = [
     "types",
 ]
 
-# --- notebook layer (helper E): %load_ext respnb, respnb.last ---------------------------------
+# --- notebook layer, imported on first use: %load_ext respnb, respnb.last, views ------------
 __all__ += ["last", "last_parsed", "load_ipython_extension", "unload_ipython_extension"]
-__all__ += ["ResponseView", "TaskBoard", "display"]
+__all__ += ["ResponseView", "TaskBoard", "display", "respond"]
 __all__ += ["batch", "batches"]
 
 
@@ -86,6 +88,13 @@ def unload_ipython_extension(ipython: object) -> None:
     _unload(ipython)
 
 
+def _show_batch_progress(job: object, *, cancellable: bool) -> object:
+    """Display the live progress view of a batch (the batch layer never imports notebook/)."""
+    from .notebook.batch_view import show_progress
+
+    return show_progress(job, cancellable=cancellable)  # type: ignore[arg-type]
+
+
 def __getattr__(name: str) -> object:
     """``respnb.last`` (the latest ``%%respond`` result) and ``respnb.last_parsed``."""
     if name in ("last", "last_parsed"):
@@ -101,6 +110,10 @@ def __getattr__(name: str) -> object:
 
         module = importlib.import_module("respnb.batch")
         return module if name == "batch" else module.batches
+    if name == "respond":  # %%respond as a function (marimo, scripts)
+        from .notebook.respond import respond
+
+        return respond
     if name == "TaskBoard":
         from .notebook.board import TaskBoard
 

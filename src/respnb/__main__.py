@@ -1,4 +1,5 @@
-"""The ``respnb`` command. Subcommands: ``serve`` (the local Responses API server).
+"""The ``respnb`` command. Subcommands: ``serve`` (the local Responses API server; ``serve
+status`` / ``serve stop`` for the on-demand one) and ``history purge``.
 
 Other modules add subcommands by appending to :data:`SUBCOMMANDS`: a function taking the
 argparse subparsers object that registers its parser and sets ``func`` (``args -> int``).
@@ -17,6 +18,11 @@ __all__ = ["SUBCOMMANDS", "build_parser", "main"]
 
 def _serve(args: argparse.Namespace) -> int:
     import os
+
+    if args.action is not None:
+        from respnb.server._cli import serve_action
+
+        return serve_action(args.action)
 
     import uvicorn
 
@@ -76,7 +82,15 @@ def _add_serve(sub: Any) -> None:
         "serve",
         help="run the local Responses API server",
         description="Run respnb's local Responses API server (Starlette + "
-        "uvicorn, SQLite WAL store).",
+        "uvicorn, SQLite WAL store). `respnb serve status` shows the on-demand server "
+        "(started by the local profile); `respnb serve stop` stops it.",
+    )
+    p.add_argument(
+        "action",
+        nargs="?",
+        choices=["status", "stop"],
+        default=None,
+        help="status: where the on-demand local server runs; stop: stop it",
     )
     p.add_argument("--host", default="127.0.0.1", help="bind address (default: loopback)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
@@ -121,7 +135,13 @@ def _add_serve(sub: Any) -> None:
     p.set_defaults(func=_serve)
 
 
-SUBCOMMANDS: list[Callable[[Any], None]] = [_add_serve]
+def _add_history(sub: Any) -> None:
+    from respnb.tasks._cli import add_history
+
+    add_history(sub)
+
+
+SUBCOMMANDS: list[Callable[[Any], None]] = [_add_serve, _add_history]
 """Registrars of subcommands; each adds one parser to the subparsers object."""
 
 

@@ -45,7 +45,6 @@ class Coalescer:
         self._bytes = 0
         self._urgent = False
         self._last_send: float | None = None
-        self.sent_batches = 0
 
     @property
     def pending(self) -> list[Patch]:
@@ -106,5 +105,4 @@ class Coalescer:
         batch, self._pending = self._pending, []
         self._bytes, self._urgent = 0, False
         self._last_send = self._clock()
-        self.sent_batches += 1
         self._send(batch)

@@ -30,18 +30,13 @@ API keys are :class:`pydantic.SecretStr`; headers are hidden from ``repr``. Use
 from __future__ import annotations
 
 import os
-import sys
+import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_serializer
 
 from ._exceptions import ConfigurationError, UnsupportedFeatureError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 __all__ = [
     "BUILTIN_PROFILES",

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._coalescer import Coalescer, Patch
+from ._pricing import response_cost
 from .types import Response, ResponseError, StreamEvent, normalize_status
 
 __all__ = ["DELTA_FIELDS", "Block", "Coalescer", "Patch", "ResponseViewState"]
@@ -117,7 +118,7 @@ class ResponseViewState:
     profile: str | None = None
     model: str | None = None
     header: dict[str, Any] = field(default_factory=dict)
-    usage: dict[str, int] = field(default_factory=dict)
+    usage: dict[str, Any] = field(default_factory=dict)
     error: dict[str, Any] | None = None
     response: Response | None = None
     _blocks: dict[int, Block] = field(default_factory=dict, repr=False)
@@ -353,6 +354,7 @@ class ResponseViewState:
                 "output_tokens": u.output_tokens,
                 "reasoning_tokens": u.reasoning_tokens,
                 "total_tokens": u.total_tokens,
+                "cost": response_cost(response, self.profile),
             }
             if usage != self.usage:
                 self.usage = usage

@@ -98,3 +98,25 @@ def test_error_text_cannot_drive_a_terminal() -> None:
     (err,) = p.snapshot()["errors"]
     assert "\x1b" not in err["message"] and "\x07" not in err["message"]
     assert err["message"] == "HTTP 400:  ]0;pwned  bad line" and "\x1b" not in err["row"]
+
+
+def test_cost_so_far_comes_from_the_price_table() -> None:
+    import asyncio
+
+    from respnb import AsyncClient
+    from respnb._pricing import table_available
+    from respnb.batch._estimate import pricer
+
+    if not table_available():
+        pytest.skip("the genai-prices table is not installed")
+    client = AsyncClient("openai", api_key="test-key-not-used")
+    p = BatchProgress("bat_x", 10)
+    assert p.cost is None  # nothing spent yet
+    p.pricer = pricer(client, "gpt-4.1-mini")
+    p.input_tokens, p.output_tokens = 1_000_000, 100_000
+    cost = p.cost
+    assert cost is not None and cost > 0
+    assert p.snapshot()["cost"] == cost and f"~${cost:,.2f}" in p.line()
+    p.pricer = pricer(client, "respnb-demo")  # a model the table does not know: tokens only
+    assert p.cost is None and "~$" not in p.line()
+    asyncio.run(client.close())

@@ -1,236 +1,394 @@
-"""The TaskBoard front end in headless Debian chromium, wired to a real TaskBoard in Python.
+"""The TaskBoard in a real JupyterLab: real kernel, real comm, real servers, headless chromium.
 
-The page renders ``js/task_board.js`` with a fake anywidget model; the model's ``send`` is
-bridged to the Python board (``page.expose_function``) and the board's messages are pumped
-back into the page, so clicks reach Python and the local server for real.
+The history exists before the kernel starts (tasks of a local server, a Manus-dialect server,
+and priced OpenAI rows); a notebook cell shows ``respnb.TaskBoard()``. The test clicks
+through it and asks the servers (openai SDK) what happened: cancel, continue, delete, open,
+search, the status filter, an error shown in its row, paging; a board over an empty history
+says so, and a board shown while the kernel is busy lists the history all the same. axe-core
+checks the board in the Light and Dark themes, and the screenshots in docs/img/ are taken here.
 """
 
 from __future__ import annotations
 
-import json
-import queue
-import shutil
-import threading
 import time
 from collections.abc import Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-import respnb
-import respnb.tasks
+from respnb.notebook.view import STATIC_DIR
+from tests.waiting import wait_until
 
-from .jupyter import ARGS, CHROMIUM
+from .jupyter import CHROMIUM, KERNEL_IDLE, TOKEN, jupyter_server, loopback_context
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-SOURCE = Path(__file__).resolve().parents[2] / "js"
+sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is missing")
+pytest.importorskip("jupyterlab", reason="jupyterlab is not installed")
+openai = pytest.importorskip("openai")
+nbformat = pytest.importorskip("nbformat")
+if not CHROMIUM.exists():
+    pytest.skip("Debian chromium is missing (/usr/bin/chromium)", allow_module_level=True)
+if not (STATIC_DIR / "task_board.js").exists():
+    pytest.skip("the front-end bundle is not built (npm run build in js/)", allow_module_level=True)
 
-PAGE = """<!doctype html><html><head><meta charset="utf-8">
-<link rel="stylesheet" href="task_board.css"></head><body><div id="root"></div>
-<script type="module">
-import mod from "./task_board.js";
-const listeners = {};
-const state = {page_size: 5, heading: "test board", search: ""};
-window.sent = [];
-const model = {
-  get: (k) => state[k],
-  set: (k, v) => { state[k] = v; },
-  on: (ev, cb) => { (listeners[ev] ||= []).push(cb); },
-  off: (ev, cb) => { listeners[ev] = (listeners[ev] || []).filter((f) => f !== cb); },
-  send: (msg) => { window.sent.push(msg); window.pySend(JSON.stringify(msg)); },
-  save_changes: () => {},
-};
-window.deliver = (msg) => (listeners["msg:custom"] || []).forEach((cb) => cb(msg, []));
-mod.render({ model, el: document.getElementById("root") });
-window.ready = true;
-</script></body></html>"""
-
-
-@pytest.fixture
-def page_url(tmp_path: Path) -> Iterator[str]:
-    site = tmp_path / "site"
-    site.mkdir()
-    shutil.copy(SOURCE / "task_board.js", site / "task_board.js")
-    shutil.copy(SOURCE / "task_board.css", site / "task_board.css")
-    (site / "index.html").write_text(PAGE)
-
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(site)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/index.html"
-    httpd.shutdown()
-    httpd.server_close()
+REPO = Path(__file__).resolve().parents[2]
+AXE = REPO / "js" / "node_modules" / "axe-core" / "axe.min.js"
+IMG = REPO / "docs" / "img"
+TOPICS = ("tide tables", "moth migration", "bread chemistry", "glacier speed", "violin varnish",
+          "rail gauges", "fern spores", "lock picking history")  # fmt: skip
+EMPTY = (
+    "from respnb.tasks import TaskRegistry, TaskTable\n"
+    "respnb.TaskBoard(TaskTable(TaskRegistry('empty.sqlite3')))"
+)
+XSS_TITLE = "Tag tickets <img src=x onerror=window.pwned=1>"
+BUSY = (
+    "import threading\n"
+    "display(respnb.TaskBoard(heading='while the kernel is busy'))\n"
+    "threading.Event().wait(600)  # busy until the test interrupts the kernel"
+)
+CELL = "import respnb\nboard = respnb.TaskBoard(page_size=8)\nboard"
 
 
-@pytest.fixture
-def browser_page() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is missing at /usr/bin/chromium (apt-get install chromium)")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=ARGS,
+@dataclass
+class History:
+    base: str
+    local: Any  # openai.OpenAI on the local server
+    done: list[str]
+    slow: str
+    pending: str
+
+
+def _ours(r: Any) -> Any:
+    """An openai SDK Response as respnb's own type (what the registry records)."""
+    from respnb.types import Response
+
+    return Response.model_validate(r.model_dump(mode="json"))
+
+
+def _ours_raw(raw: dict[str, Any]) -> Any:
+    from respnb.types import Response
+
+    return Response.model_validate(raw)
+
+
+def _seed(root: Path, local_url: str, manus_url: str) -> tuple[list[str], str, str]:
+    """Tasks recorded before the kernel starts, as an earlier kernel would have left them."""
+    from respnb.tasks import TaskRegistry
+
+    reg = TaskRegistry(root / ".respnb" / "tasks.sqlite3")
+    oai = openai.OpenAI(base_url=local_url, api_key="unused", max_retries=0)
+    done = []
+    for topic in TOPICS:
+        r = oai.responses.create(
+            model="respnb-demo", input=f"Notes on {topic}", background=True, store=True
         )
-        page = browser.new_page()
+        done.append(r.id)
+    for rid, topic in zip(done, TOPICS, strict=True):
+        r = wait_until(
+            lambda rid=rid: oai.responses.retrieve(rid), what=f"{rid} finished",
+            accept=lambda r: r.status not in ("queued", "in_progress"),
+        )  # fmt: skip
+        body = {"input": f"Notes on {topic}", "background": True}
+        reg.record_response(_ours(r), profile="local", base_url=local_url, body=body)
+    slow = oai.responses.create(
+        model="respnb-slow", input="A long essay on lighthouses", background=True, store=True
+    )
+    reg.record_response(
+        _ours(slow), profile="local", base_url=local_url,
+        body={"input": "A long essay on lighthouses", "background": True},
+    )  # fmt: skip
+    oai.close()
+
+    import httpx
+
+    headers = {"API_KEY": "test-key"}
+    ask = httpx.post(
+        f"{manus_url}/responses", headers=headers, timeout=10,
+        json={"model": "manus-1.5", "input": "Plan a trip, but ask me first", "background": True},
+    ).json()  # fmt: skip
+    rep = httpx.post(
+        f"{manus_url}/responses", headers=headers, timeout=10,
+        json={"model": "manus-1.5", "input": "Market report on e-bikes", "background": True},
+    ).json()  # fmt: skip
+    for raw, prompt in ((ask, "Plan a trip, but ask me first"), (rep, "Market report on e-bikes")):
+        got = wait_until(
+            lambda raw=raw: httpx.get(f"{manus_url}/responses/{raw['id']}", headers=headers).json(),
+            what=f"Manus task {raw['id']} settled",
+            accept=lambda got: got["status"] not in ("running", "queued"),
+        )
+        reg.record_response(
+            _ours_raw(got), profile="manus", base_url=manus_url,
+            body={"input": prompt, "background": True},
+        )  # fmt: skip
+    # priced history imported from an OpenAI account (read only here: no key in this test)
+    t0 = time.time() - 3 * 86400
+    reg.bulk_insert(
+        {
+            "id": f"resp_import_{i}", "profile": "openai", "model": model,
+            "status": "completed", "normalized_status": "completed", "background": False,
+            "created_at": t0 + i * 3600, "completed_at": t0 + i * 3600 + 40,
+            "input_tokens": inp, "cached_tokens": cached, "output_tokens": out,
+            "reasoning_tokens": reasoning, "total_tokens": inp + out, "title": title,
+        }
+        for i, (model, inp, cached, out, reasoning, title) in enumerate([
+            ("gpt-4o", 12_000, 8_000, 900, 0, "Summarise the Q3 board minutes"),
+            ("o3", 3_000, 0, 6_500, 5_200, "Prove the scheduling bound"),
+            ("gpt-4o-mini", 800, 0, 300, 0, XSS_TITLE),
+        ])
+    )  # fmt: skip
+    reg.close()
+    return done, slow.id, ask["id"]
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory: pytest.TempPathFactory) -> Iterator[History]:
+    from respnb.server.launch import serve_in_thread
+
+    root = tmp_path_factory.mktemp("board")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(c) for c in (CELL, "board.page_size = 20", EMPTY, BUSY)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    nbformat.write(nb, root / "board.ipynb")
+    with (
+        serve_in_thread(db_path=root / "local.sqlite3", pace=2000) as local,
+        serve_in_thread(db_path=root / "manus.sqlite3", dialect="manus", pace=0) as manus,
+    ):
+        done, slow, pending = _seed(root, local.base_url, manus.base_url)
+        env = {"MANUS_API_KEY": "test-key"}
+        with jupyter_server(root, env=env) as base:
+            oracle = openai.OpenAI(base_url=local.base_url, api_key="unused", max_retries=0)
+            try:
+                yield History(base, oracle, done, slow, pending)
+            finally:
+                oracle.close()
+
+
+def _until(page: Any, js: str, what: str, arg: Any = None, timeout: float = 60_000) -> None:
+    try:
+        page.wait_for_function(js, arg=arg, timeout=timeout)
+    except sync_api.TimeoutError:
+        board = page.locator(".respnb-taskboard")
+        seen = board.first.inner_text() if board.count() else page.locator("body").inner_text()
+        pytest.fail(f"timed out waiting for {what}; the board shows:\n{seen[-3000:]}")
+
+
+def _row(task: str) -> str:
+    return f'.respnb-taskboard tr.rtb-row[data-id="{task}"]'
+
+
+def _reply_text(page: Any, task: str) -> str:
+    return str(page.locator(f"{_row(task)} .rtb-reply-msg").inner_text())
+
+
+def _wait_reply(page: Any, task: str, what: str) -> str:
+    _until(
+        page,
+        "(sel) => { const n = document.querySelector(sel);"
+        " return !!n && !n.classList.contains('rtb-busy'); }",
+        what,
+        arg=f"{_row(task)} .rtb-reply-msg",
+    )
+    return _reply_text(page, task)
+
+
+def _axe(page: Any) -> list[dict[str, Any]]:
+    if not page.evaluate("() => !!window.axe"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async () => {
+            const r = await axe.run(document.querySelector('.respnb-taskboard'),
+              {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}});
+            return r.violations.map(v => ({id: v.id, nodes: v.nodes.map(n =>
+              ({html: n.html.slice(0, 120), why: n.failureSummary}))}));
+        }"""
+    )
+    return list(result)
+
+
+def _set_theme(page: Any, theme: str) -> None:
+    page.locator(".lm-MenuBar-itemLabel", has_text="Settings").click()
+    page.locator(".lm-Menu-itemLabel", has_text="Theme").first.hover()
+    page.locator(".lm-Menu-itemLabel", has_text=theme).first.click()
+    _until(page, f"() => document.body.dataset.jpThemeName === '{theme}'", f"the {theme} theme")
+    dark = "Dark" in theme
+    _until(
+        page,
+        "(dark) => { const c = getComputedStyle(document.querySelector('.respnb-taskboard'))"
+        ".backgroundColor.match(/\\d+/g).map(Number);"
+        " const mean = (c[0] + c[1] + c[2]) / 3; return dark ? mean < 80 : mean > 200; }",
+        f"the board in {theme} colours",
+        arg=dark,
+    )
+
+
+def test_board_in_jupyterlab(history: History) -> None:
+    assert AXE.exists(), "axe-core is missing: run `npm ci` in js/ (scripts/setup.sh does)"
+    h = history
+    with sync_api.sync_playwright() as pw, loopback_context(pw, "") as context:
+        page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.errors = errors
-        yield page
-        browser.close()
+        page.goto(f"{h.base}/lab/tree/board.ipynb?token={TOKEN}")
+        page.wait_for_selector(".jp-Notebook .jp-Cell .cm-content", timeout=60_000)
+        page.wait_for_function(KERNEL_IDLE, timeout=60_000)
+        for _attempt in range(3):  # a keypress can land before the kernel is connected
+            page.click(".jp-Notebook .jp-Cell .cm-content")
+            page.keyboard.press("Control+Enter")
+            try:
+                page.wait_for_selector(".respnb-taskboard", timeout=20_000)
+                break
+            except sync_api.TimeoutError:
+                continue
+        # the existing history is listed at once: 8 + 1 local, 2 Manus, 3 imported = 14
+        _until(page, "() => document.querySelector('.rtb-count')?.textContent"
+               " === '14 of 14 tasks'", "the history count")  # fmt: skip
+        assert page.locator(".respnb-taskboard tr.rtb-row").count() == 8  # page_size
+        assert page.locator(".rtb-page").inner_text() == "page 1 / 2"
+        page.click(".respnb-taskboard button.rtb-next")
+        _until(page, "() => document.querySelector('.rtb-page').textContent === 'page 2 / 2'",
+               "page 2")  # fmt: skip
+        page.click(".respnb-taskboard button.rtb-prev")
+        _until(page, "() => document.querySelector('.rtb-page').textContent === 'page 1 / 2'",
+               "page 1")  # fmt: skip
 
+        # statuses are words; Manus waits for input; the running task offers cancel
+        _until(page, "(sel) => document.querySelector(sel)?.textContent === 'running'",
+               "the running slow task", arg=f"{_row(h.slow)} .rtb-chip")  # fmt: skip
 
-def test_board_live_in_browser(local_server: Any, page_url: str, browser_page: Any) -> None:
-    page = browser_page
-    client = respnb.Client("local", base_url=local_server.base_url)
-    try:
-        table = respnb.tasks(client)
-        done = client.responses.create(
-            model="respnb-demo",
-            input="<img src=x onerror=window.pwned=1>",
-            background=True,
-            store=True,
+        page.select_option(".respnb-taskboard .rtb-status-filter", "requires_input")
+        _until(page, "(sel) => document.querySelector(sel)?.textContent === 'waiting for input'",
+               "the Manus task waiting for input", arg=f"{_row(h.pending)} .rtb-chip")  # fmt: skip
+        assert page.locator(f"{_row(h.pending)} button.rtb-continue").count() == 1
+        assert page.locator(f"{_row(h.pending)} button.rtb-cancel").count() == 0  # no Manus API
+        page.select_option(".respnb-taskboard .rtb-status-filter", "")
+        _until(page, "() => document.querySelector('.rtb-count').textContent === '14 of 14 tasks'",
+               "all statuses again")  # fmt: skip
+
+        # search, then the status filter
+        # typed key by key, as a person does (JupyterLab must not take the keys as shortcuts)
+        page.locator(".respnb-taskboard .rtb-search").press_sequentially("glacier")
+        _until(page, "() => document.querySelector('.rtb-count').textContent === '1 of 14 tasks'",
+               "the search result")  # fmt: skip
+        assert page.locator(".respnb-taskboard tr.rtb-row .rtb-title-text").inner_text() == (
+            "Notes on glacier speed"
         )
-        client.responses.wait(done.id)
-        board = table.board()
-        outbox: queue.Queue[dict[str, Any]] = queue.Queue()
-        board.send = lambda msg, buffers=None: outbox.put(msg)
+        page.fill(".respnb-taskboard .rtb-search", "zzz no such task")
+        _until(page, "() => document.querySelector('.rtb-empty')?.textContent"
+               " === 'No task matches this search or filter.'", "the no-match note")  # fmt: skip
+        page.fill(".respnb-taskboard .rtb-search", "")
+        page.select_option(".respnb-taskboard .rtb-status-filter", "in_progress")
+        _until(page, "() => document.querySelector('.rtb-count').textContent === '1 of 14 tasks'",
+               "the running filter")  # fmt: skip
+        assert page.locator(".respnb-taskboard tr.rtb-row").get_attribute("data-id") == h.slow
 
-        def from_page(raw: str) -> None:
-            board._handle_msg(board, json.loads(raw), [])
+        # cancel: the server reports cancelled
+        page.click(f"{_row(h.slow)} button.rtb-cancel")
+        assert _wait_reply(page, h.slow, "the cancel reply") == "cancel requested"
+        deadline = time.monotonic() + 60
+        while h.local.responses.retrieve(h.slow).status != "cancelled":
+            assert time.monotonic() < deadline, "the server never reported cancelled"
+            time.sleep(0.1)
+        page.select_option(".respnb-taskboard .rtb-status-filter", "")
+        _until(page, "(sel) => document.querySelector(sel)?.textContent === 'cancelled'",
+               "the cancelled chip", arg=f"{_row(h.slow)} .rtb-chip")  # fmt: skip
 
-        page.expose_function("pySend", from_page)
+        # continue: the reply box sends a follow-up that continues the answer
+        first = h.done[-1]  # the oldest local task is on page 1 (newest first)
+        target = h.done[0]
+        page.fill(".respnb-taskboard .rtb-search", "tide")
+        _until(page, "(sel) => !!document.querySelector(sel)", "the tide row", arg=_row(target))
+        page.click(f"{_row(target)} button.rtb-continue")
+        page.locator(".respnb-taskboard .rtb-reply-text").press_sequentially("And in the Baltic?")
+        page.click(".respnb-taskboard .rtb-reply-send")
+        text = _wait_reply(page, target, "the continue reply")
+        assert text.startswith("reply sent: resp_"), text
+        new_id = text.removeprefix("reply sent: ")
+        assert h.local.responses.retrieve(new_id).previous_response_id == target
 
-        def pump_until(js: str, what: str, timeout: float = 20.0) -> None:
-            deadline = time.monotonic() + timeout
-            while time.monotonic() < deadline:
-                while not outbox.empty():
-                    page.evaluate("m => window.deliver(m)", outbox.get())
-                if page.evaluate(js):
-                    return
-                page.wait_for_timeout(30)
-            raise AssertionError(f"timed out waiting for {what}")
+        # an error from the service shows in its row
+        h.local.responses.delete(first)
+        page.fill(".respnb-taskboard .rtb-search", "lock picking")
+        _until(page, "(sel) => !!document.querySelector(sel)", "the lock row", arg=_row(first))
+        page.click(f"{_row(first)} button.rtb-continue")
+        page.fill(".respnb-taskboard .rtb-reply-text", "More please")
+        page.keyboard.press("Enter")
+        text = _wait_reply(page, first, "the error reply")
+        assert text.startswith("Error: continue failed: 400: Previous response"), text
+        assert page.locator(f"{_row(first)} .rtb-reply-msg[role=alert]").count() == 1
 
-        page.goto(page_url)
-        page.wait_for_function("window.ready === true")
-        # the front end asked for the table; the finished task's row appears
-        sel = f'tr.rtb-row[data-id="{done.id}"]'
-        pump_until(f"!!document.querySelector('{sel}')", "the first row")
-        assert page.evaluate("window.sent[0].kind") == "sync"
-        assert page.text_content(f"{sel} .rtb-chip") == "completed"
-        # the XSS payload in the title is text, not markup
-        assert page.text_content(f"{sel} .rtb-title") == "<img src=x onerror=window.pwned=1>"
-        assert page.evaluate("document.querySelectorAll('.rtb-title img').length") == 0
-        assert page.evaluate("window.pwned") is None
+        # delete: the row goes and the server forgets the response
+        doomed = h.done[3]
+        page.fill(".respnb-taskboard .rtb-search", "glacier")
+        _until(page, "(sel) => !!document.querySelector(sel)", "the glacier row", arg=_row(doomed))
+        page.click(f"{_row(doomed)} button.rtb-delete")
+        _until(page, "() => document.querySelector('.rtb-count').textContent === '0 of 14 tasks'",
+               "the deleted row gone")  # fmt: skip
+        with pytest.raises(openai.NotFoundError):
+            h.local.responses.retrieve(doomed)
 
-        # a new background task appears live, then is cancelled from the browser
-        slow = client.responses.create(
-            model="respnb-demo",
-            input="cancel me in the browser",
-            background=True,
-            store=True,
-            metadata={"respnb_pace": "20"},
-        )
-        row = f'tr.rtb-row[data-id="{slow.id}"]'
-        pump_until(
-            f"document.querySelector('{row}')?.dataset.status === 'in_progress'", "the running row"
-        )
-        first = page.text_content(f"{row} .rtb-elapsed")
-        pump_until(
-            f"document.querySelector('{row} .rtb-elapsed').textContent !== '{first}'",
-            "the elapsed time to tick",
-            timeout=5,
-        )
-        page.click(f"{row} button.rtb-cancel")
-        pump_until(
-            f"document.querySelector('{row} .rtb-chip')?.textContent === 'cancelled'",
-            "the cancelled status",
-        )
-        assert client.responses.retrieve(slow.id).status == "cancelled"
-        assert page.evaluate(f"!document.querySelector('{row} button.rtb-cancel')")
-        assert {"kind": "action", "action": "cancel", "task": slow.id} in board.actions
-        assert page.errors == []
-        board.close()
-    finally:
-        client.close()
-        respnb.tasks.reset()
+        # open: a live view of the task below the board
+        page.fill(".respnb-taskboard .rtb-search", "moth")
+        _until(page, "(sel) => !!document.querySelector(sel)", "the moth row", arg=_row(h.done[1]))
+        page.click(f"{_row(h.done[1])} button.rtb-open")
+        _until(page, "() => [...document.querySelectorAll('.respnb-view .rv-status')]"
+               ".some(n => n.textContent === 'completed')", "the opened view")  # fmt: skip
+        assert "moth" in page.locator(".respnb-view").first.inner_text().lower()
 
+        # the whole board, Light then Dark: contrast checked by axe-core, screenshots for docs
+        page.fill(".respnb-taskboard .rtb-search", "")
+        _until(page, "() => document.querySelector('.rtb-count').textContent === '14 of 14 tasks'",
+               "the full history again")  # fmt: skip
+        # the whole history on one page (a trait set from the kernel), the sidebar folded away
+        page.click(".jp-Notebook .jp-Cell:nth-child(2) .cm-content")
+        page.keyboard.press("Control+Enter")
+        _until(page, "() => document.querySelectorAll('.respnb-taskboard tr.rtb-row').length"
+               " === 14", "all 14 rows on one page")  # fmt: skip
+        # model text is text: the payload in a title is shown, never run
+        xss = page.locator(".respnb-taskboard tr.rtb-row[data-id=resp_import_2] .rtb-title-text")
+        assert xss.inner_text() == XSS_TITLE
+        assert page.evaluate("() => document.querySelectorAll('.respnb-taskboard img').length") == 0
+        assert page.evaluate("() => window.pwned") is None
+        page.keyboard.press("Control+b")
+        _until(page, "() => document.querySelector('.jp-SideBar.jp-mod-left .lm-TabBar-tab"
+               ".lm-mod-current') === null", "the left sidebar folded")  # fmt: skip
+        board = page.locator(".respnb-taskboard").first
+        sizes = board.evaluate("b => [b.scrollWidth, b.clientWidth]")
+        assert sizes[0] <= sizes[1], f"the board overflows its output area: {sizes}"
+        IMG.mkdir(parents=True, exist_ok=True)
+        for theme, name in (("JupyterLab Light", "board-light.png"),
+                            ("JupyterLab Dark", "board-dark.png")):  # fmt: skip
+            if theme != "JupyterLab Light":
+                _set_theme(page, theme)
+            violations = _axe(page)
+            assert violations == [], f"{theme}: {violations}"
+            board.screenshot(path=str(IMG / name))
 
-def test_board_sort_filter_pages_and_links(page_url: str, browser_page: Any) -> None:
-    page = browser_page
-    page.expose_function("pySend", lambda raw: None)
-    page.goto(page_url)
-    page.wait_for_function("window.ready === true")
-    rows = [
-        {
-            "id": f"r{i}",
-            "status": "completed" if i % 2 else "running",
-            "nstatus": "completed" if i % 2 else "in_progress",
-            "model": "m",
-            "profile": "p",
-            "title": f"task {i:02d}",
-            "created": 1_700_000_000 + i,
-            "completed": None,
-            "tokens": i * 10,
-            "url": None,
-        }
-        for i in range(12)
-    ]
-    rows[0]["url"] = "javascript:alert(1)"
-    rows[1]["url"] = "https://manus.im/app/r1"
-    rows[2]["nstatus"], rows[2]["status"] = "requires_input", "pending"
-    page.evaluate("rows => window.deliver({id: 'x', kind: 'rows', rows})", rows)
-    page.wait_for_function("document.querySelectorAll('tr.rtb-row').length === 5")
-    assert page.text_content(".rtb-page") == "page 1 / 3"
-    assert page.text_content(".rtb-count") == "12 of 12 tasks"
-    # newest first by default
-    assert page.text_content("tr.rtb-row .rtb-title") == "task 11"
-    page.click("button.rtb-next")
-    page.wait_for_function("document.querySelector('.rtb-page').textContent === 'page 2 / 3'")
-    # sort by tokens ascending (click twice: descending, then ascending)
-    page.click('th[data-key="tokens"]')
-    page.click('th[data-key="tokens"]')
-    page.wait_for_function("document.querySelector('th[data-key=tokens]').dataset.sorted==='asc'")
-    page.fill(".rtb-search", "task 0")
-    # the search applies after a short debounce: wait for its result, not just for 5 rows
-    # (page 2 of the unfiltered list also has 5)
-    page.wait_for_function(
-        "document.querySelector('.rtb-count').textContent === '10 of 12 tasks'"
-        " && document.querySelectorAll('tr.rtb-row').length === 5"
-    )
-    titles = page.eval_on_selector_all("tr.rtb-row .rtb-title", "n => n.map(e => e.textContent)")
-    assert titles == ["task 00", "task 01", "task 02", "task 03", "task 04"]
-    # links: only http(s), opened safely
-    assert page.evaluate("!document.querySelector('tr[data-id=r0] a')")
-    link = page.query_selector("tr[data-id=r1] a.rtb-link")
-    assert link.get_attribute("href") == "https://manus.im/app/r1"
-    assert link.get_attribute("rel") == "noopener noreferrer"
-    # the pending task is highlighted
-    assert page.text_content("tr[data-id=r2] .rtb-chip") == "waiting for input"
-    assert "rtb-pending" in page.get_attribute("tr[data-id=r2]", "class")
-    # status filter
-    page.fill(".rtb-search", "")
-    page.select_option(".rtb-status-filter", "completed")
-    page.wait_for_function("document.querySelector('.rtb-count').textContent === '6 of 12 tasks'")
-    # a single-row update replaces that row only; remove drops it
-    page.evaluate("() => window.deliver({id: 'y', kind: 'remove', task: 'r1'})")
-    page.wait_for_function("document.querySelector('.rtb-count').textContent === '5 of 11 tasks'")
-    # continue: the reply box sends the text to Python
-    page.select_option(".rtb-status-filter", "")
-    page.fill(".rtb-search", "task 11")
-    page.wait_for_function("document.querySelectorAll('tr.rtb-row').length === 1")
-    page.click("tr[data-id=r11] button.rtb-continue")
-    page.fill(".rtb-reply-text", "yes please")
-    page.click(".rtb-reply-send")
-    sent = page.evaluate("window.sent")
-    assert sent[-1] == {"kind": "action", "action": "continue", "task": "r11", "text": "yes please"}
-    assert page.errors == []
+        # a board over an empty history says so
+        page.click(".jp-Notebook .jp-Cell:nth-child(3) .cm-content")
+        page.keyboard.press("Control+Enter")
+        _until(page, "() => document.querySelectorAll('.respnb-taskboard').length === 2",
+               "the empty board")  # fmt: skip
+        empty = page.locator(".respnb-taskboard").nth(1)
+        _until(page, "() => document.querySelectorAll('.respnb-taskboard')[1]"
+               ".querySelector('.rtb-count').textContent === '0 of 0 tasks'", "0 of 0")  # fmt: skip
+        assert empty.locator(".rtb-empty").inner_text().startswith("No tasks yet.")
+        assert empty.locator(".rtb-table").is_hidden()
+
+        # the history shows at once, even while the kernel is busy and cannot answer messages
+        page.click(".jp-Notebook .jp-Cell:nth-child(4) .cm-content")
+        page.keyboard.press("Control+Enter")
+        busy = "[...document.querySelectorAll('.respnb-taskboard')].find(b => b.querySelector"
+        busy += "('.rtb-heading').textContent === 'while the kernel is busy')"
+        _until(page, f"() => {busy}?.querySelector('.rtb-count').textContent"
+               " === '14 of 14 tasks'", "the busy kernel's board")  # fmt: skip
+        assert page.evaluate(f"() => {busy}.querySelectorAll('tr.rtb-row').length") == 14
+        assert not page.evaluate(KERNEL_IDLE)  # the cell still runs
+        page.click("jp-button[data-command='notebook:interrupt-kernel'], "
+                   "button[data-command='notebook:interrupt-kernel']")  # fmt: skip
+        page.wait_for_function(KERNEL_IDLE, timeout=60_000)
+        assert page.locator(".jp-Notebook .jp-Cell").count() == 4  # no key became a command
+        assert errors == []
+        page.close()

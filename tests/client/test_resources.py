@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -211,7 +211,7 @@ async def test_tasks_list_filters_and_pagination(recorder):
             },
         ),
     ]
-    after = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    after = datetime(2026, 1, 1, tzinfo=UTC)
     tasks = [
         t
         async for t in client.tasks.list(

@@ -14,7 +14,7 @@ from respnb.server.engine import instance_for
 from respnb.server.engine.hints import Hints
 
 
-class Color(str, enum.Enum):
+class Color(enum.StrEnum):
     RED = "red"
     GREEN = "green"
 

@@ -46,6 +46,8 @@ class Seen:
     status: int | None = None
     answer: bytearray = field(default_factory=bytearray)
     """The answer body bytes passed to the client (after any cut)."""
+    complete: bool = False
+    """The whole upstream answer was passed on (no cut): :attr:`answer` is final."""
 
     @property
     def path(self) -> str:
@@ -202,6 +204,7 @@ class FaultProxy:
                     if not await self._send(writer, seen, action, chunk):
                         return False
             writer.write(b"0\r\n\r\n")
+            seen.complete = True
             await writer.drain()
             return True
         finally:

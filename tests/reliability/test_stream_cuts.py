@@ -23,6 +23,7 @@ import pytest_asyncio
 
 import respnb
 from respnb.types import OutputTextDeltaEvent, StreamEvent
+from tests.waiting import async_wait_until
 
 from .proxy import FaultProxy, Forward, Seen
 
@@ -121,13 +122,25 @@ async def client(_module_proxy: FaultProxy) -> AsyncIterator[respnb.AsyncClient]
 async def reference(
     _module_proxy: FaultProxy, client: respnb.AsyncClient
 ) -> AsyncIterator[Reference]:
-    """Two uninterrupted runs through the proxy: same layout (only ids differ)."""
+    """Two uninterrupted runs through the proxy: same layout (only ids differ).
+
+    The client stops reading at the terminal event, possibly before the proxy has passed the
+    rest of the body on, so each capture is read only once the proxy says it is complete; no
+    auto-resume, so a stream cut on a busy machine fails loudly instead of leaving a partial
+    capture."""
 
     async def run() -> tuple[bytes, list[StreamEvent]]:
         _module_proxy.reset()
-        async with client.responses.stream(**PARAMS) as stream:
+        async with client.responses.stream(auto_resume=False, **PARAMS) as stream:
             events = [e async for e in stream]
         (post,) = _module_proxy.requests("POST", "/responses")
+
+        async def complete() -> bool:
+            return post.complete
+
+        await async_wait_until(complete, what="the proxy to pass the whole reference body on")
+        resumed = [seen for seen in _module_proxy.seen if seen.method == "GET"]
+        assert not resumed, "the reference stream was cut and resumed"
         return bytes(post.answer), events
 
     raw1, events = await run()

@@ -14,6 +14,7 @@ from openai import OpenAI
 
 from respnb.server.launch import RunningServer, serve_in_thread
 from respnb.types import Response
+from tests.waiting import wait_until
 
 from .conftest import SECRET, check_event
 
@@ -46,11 +47,11 @@ def _task(mh: httpx.Client, text: str, **extra: Any) -> dict[str, Any]:
 
 
 def _settle(mh: httpx.Client, rid: str) -> dict[str, Any]:
-    deadline = time.monotonic() + 30
-    data = mh.get(f"/responses/{rid}").json()
-    while data["status"] == "running" and time.monotonic() < deadline:
-        time.sleep(0.02)
-        data = mh.get(f"/responses/{rid}").json()
+    data = wait_until(
+        lambda: mh.get(f"/responses/{rid}").json(),
+        what=f"Manus task {rid} settled",
+        accept=lambda d: d["status"] != "running",
+    )
     return dict(data)
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 
 import httpx
 import pytest
 
 from respnb.server.idle import IdleExit
 from respnb.server.launch import _free_socket
+from tests.waiting import wait_until
 
 
 class Clock:
@@ -68,13 +68,14 @@ def test_serve_exits_when_idle(tmp_path) -> None:  # type: ignore[no-untyped-def
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
+
+        def healthy() -> bool:
             try:
-                httpx.get(f"http://127.0.0.1:{port}/v1/health", timeout=1)
-                break
+                return httpx.get(f"http://127.0.0.1:{port}/v1/health", timeout=1).is_success
             except httpx.HTTPError:
-                time.sleep(0.1)
+                return proc.poll() is not None  # exited already: the assertion below says so
+
+        wait_until(healthy, what="the idle-exit server to answer or exit")
         # a graceful uvicorn stop; uvicorn re-raises the SIGTERM it handled after shutdown
         assert proc.wait(timeout=30) in (0, -15)
     finally:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import httpx
 import openai
@@ -12,17 +11,17 @@ from openai import OpenAI
 from pydantic import BaseModel
 
 from respnb.server.launch import RunningServer
+from tests.waiting import wait_until
 
 from .conftest import check_event, check_response
 
 
 def _wait(client: OpenAI, rid: str) -> object:
-    deadline = time.monotonic() + 30
-    resp = client.responses.retrieve(rid)
-    while resp.status in ("queued", "in_progress") and time.monotonic() < deadline:
-        time.sleep(0.02)
-        resp = client.responses.retrieve(rid)
-    return resp
+    return wait_until(
+        lambda: client.responses.retrieve(rid),
+        what=f"response {rid} terminal",
+        accept=lambda resp: resp.status not in ("queued", "in_progress"),
+    )
 
 
 def test_create_plain(client: OpenAI) -> None:

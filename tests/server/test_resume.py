@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import time
 
 import httpx
 import pytest
 from openai import OpenAI
 
 from respnb.server.launch import RunningServer
+from tests.waiting import wait_until
 
 from .conftest import check_event
 
@@ -28,12 +28,13 @@ def _sse_events(lines: list[str]) -> list[dict[str, object]]:
 
 
 def _wait_terminal(client: OpenAI, rid: str) -> str:
-    deadline = time.monotonic() + 30
-    status = client.responses.retrieve(rid).status
-    while status in ("queued", "in_progress") and time.monotonic() < deadline:
-        time.sleep(0.02)
-        status = client.responses.retrieve(rid).status
-    return str(status)
+    return str(
+        wait_until(
+            lambda: client.responses.retrieve(rid).status,
+            what=f"response {rid} terminal",
+            accept=lambda status: status not in ("queued", "in_progress"),
+        )
+    )
 
 
 @pytest.mark.parametrize("k", [1, 7, 40])

@@ -7,7 +7,6 @@ import json
 import os
 import signal
 import sqlite3
-import time
 from pathlib import Path
 
 import httpx
@@ -15,6 +14,7 @@ import pytest
 
 from respnb.__main__ import build_parser
 from respnb.server.launch import LAUNCHED, ensure_local_server, serve_in_thread
+from tests.waiting import wait_until
 
 
 def test_stop_marks_running_background_failed(tmp_path: Path) -> None:
@@ -37,8 +37,10 @@ def test_crashed_run_is_failed_on_startup(tmp_path: Path) -> None:
     db = tmp_path / "s.sqlite3"
     with serve_in_thread(db_path=db) as srv, httpx.Client(base_url=srv.base_url) as h:
         rid = h.post("/responses", json={"input": "hi", "background": True}).json()["id"]
-        while h.get(f"/responses/{rid}").json()["status"] != "completed":
-            time.sleep(0.01)
+        wait_until(
+            lambda: h.get(f"/responses/{rid}").json()["status"] == "completed",
+            what=f"response {rid} completed",
+        )
     # Simulate a crash mid-run: the row says in_progress (its last_seq stale at 2, as rows are
     # updated less often than events are written) and the events stop at seq 5.
     conn = sqlite3.connect(db)

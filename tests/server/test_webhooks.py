@@ -19,6 +19,7 @@ from openai import InvalidWebhookSignatureError, OpenAI
 from respnb.__main__ import main
 from respnb.server.launch import RunningServer, serve_in_thread
 from respnb.tasks.webhooks import WebhookVerifier
+from tests.waiting import wait_until
 
 SECRET = "whsec_" + base64.b64encode(b"respnb-webhook-test-secret-32byt").decode()
 Delivery = tuple[dict[str, str], bytes]
@@ -86,12 +87,13 @@ def _unwrap(delivery: Delivery) -> Any:
 
 
 def _wait_terminal(client: OpenAI, rid: str) -> str:
-    deadline = time.monotonic() + 30
-    status = client.responses.retrieve(rid).status
-    while status in ("queued", "in_progress") and time.monotonic() < deadline:
-        time.sleep(0.02)
-        status = client.responses.retrieve(rid).status
-    return str(status)
+    return str(
+        wait_until(
+            lambda: client.responses.retrieve(rid).status,
+            what=f"response {rid} terminal",
+            accept=lambda status: status not in ("queued", "in_progress"),
+        )
+    )
 
 
 def test_one_signed_event_per_finished_background_response(

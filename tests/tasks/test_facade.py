@@ -1,4 +1,4 @@
-"""respnb.tasks() on the shared loop: observer recording, actions, attach, board, webhooks."""
+"""respnb.tasks() on the shared loop: recording, actions, attach, webhooks (board: tests/board)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import pytest
 import respnb
 import respnb.tasks
 from respnb.tasks import TaskTable
+from tests.waiting import wait_until
 
 pytest.importorskip("respnb.server.launch")
 
@@ -26,13 +27,8 @@ def client(local_server: Any) -> Iterator[respnb.Client]:
     respnb.tasks.reset()
 
 
-def _until(pred: Any, what: str, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if pred():
-            return
-        time.sleep(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
+def _until(pred: Any, what: str) -> None:
+    wait_until(pred, what=what)
 
 
 def _slow(c: respnb.Client, text: str) -> respnb.Response:
@@ -86,47 +82,16 @@ def test_restart_shows_history_and_reattaches(client: respnb.Client) -> None:
 def test_attach_gives_live_view(client: respnb.Client) -> None:
     table = respnb.tasks(client)
     slow = _slow(client, "watch me")
-    view = table.attach(slow.id)
+    from respnb.notebook.board import attach
     from respnb.notebook.view import ResponseView
+
+    view = attach(slow.id, table)
 
     assert isinstance(view, ResponseView)
     view.task.result(timeout=30)
     assert view.finished
     assert "watch me" in view.text
     assert view.status == "completed"
-
-
-def test_board_sends_one_row_per_change(client: respnb.Client) -> None:
-    table = respnb.tasks(client)
-    board = table.board()
-    sent: list[dict[str, Any]] = []
-    board.send = lambda msg, buffers=None: sent.append(msg)  # type: ignore[method-assign]
-    first = client.responses.create(
-        model="respnb-demo", input="board row", background=True, store=True
-    )
-    _until(lambda: table.get(first.id).normalized_status == "completed", "completes")
-    rows = [m for m in sent if m["kind"] == "row"]
-    assert rows and all(m["row"]["id"] == first.id for m in rows)
-    assert all(len(m["id"]) == 32 for m in rows)  # uuid-tagged
-    assert rows[-1]["row"]["nstatus"] == "completed"
-    assert rows[-1]["row"]["title"] == "board row"
-    sent.clear()
-    board._handle_msg(board, {"kind": "sync"}, [])
-    assert [m["kind"] for m in sent] == ["rows"]
-    assert [r["id"] for r in sent[0]["rows"]] == [first.id]
-    # the cancel button's message reaches Python and the service
-    slow = _slow(client, "cancel me from the board")
-    board._handle_msg(board, {"kind": "action", "action": "cancel", "task": slow.id}, [])
-    _until(lambda: table.get(slow.id).normalized_status == "cancelled", "board cancel")
-    opened: list[str] = []
-    board.on_open = opened.append
-    board._handle_msg(board, {"kind": "action", "action": "open", "task": slow.id}, [])
-    assert opened == [slow.id]
-    board._handle_msg(board, {"kind": "action", "action": "continue", "task": slow.id}, [])
-    assert sent[-1]["kind"] == "notice" and "reply" in sent[-1]["text"]
-    board._handle_msg(board, {"kind": "action", "action": "delete", "task": slow.id}, [])
-    _until(lambda: any(m["kind"] == "remove" and m["task"] == slow.id for m in sent), "remove")
-    board.close()
 
 
 def test_webhook_drives_update(client: respnb.Client, local_server: Any) -> None:
@@ -185,7 +150,7 @@ def test_tasks_magic(client: respnb.Client, tmp_path: Any) -> None:
     from respnb.notebook.board import TaskBoard
     from respnb.notebook.board_magic import parse_args, register, tasks_magic
 
-    respnb.tasks()  # installs the observer (respnb's import does it once the lead wires it)
+    respnb.tasks()  # (re)installs the observer after a reset (importing respnb installs it)
     client.responses.create(model="respnb-demo", input="magic row", store=True)
     board = tasks_magic("magic --page-size 20")
     assert isinstance(board, TaskBoard)
@@ -214,7 +179,7 @@ def test_api_key_never_reaches_db_exports_or_board(local_server: Any, tmp_path: 
             model="respnb-demo", input="secret scan", background=True, store=True
         )
         _until(lambda: table.get(r.id).normalized_status == "completed", "completes")
-        board = table.board()
+        board = respnb.TaskBoard(table)
         sent: list[str] = []
         board.send = lambda msg, buffers=None: sent.append(json.dumps(msg))  # type: ignore[method-assign]
         board.sync()

@@ -86,7 +86,9 @@ async def test_polls_with_backoff_until_terminal(
         delays.append(d)
         await _real_sleep(0)
 
-    monkeypatch.setattr("respnb.tasks.refresher.asyncio.sleep", spy)
+    from respnb.tasks import refresher as refresher_module  # respnb.tasks is the function
+
+    monkeypatch.setattr(refresher_module.asyncio, "sleep", spy)
     reg.record_response(
         Response(id="r1", status="queued", background=True),
         profile="fake",

@@ -82,7 +82,7 @@ def test_filters(table: TaskTable) -> None:
     assert set(table.frame(status=["running", "failed"])["id"]) == {"r2", "r3"}  # raw
     assert set(table.frame(profile="manus")["id"]) == {"r3", "r4"}
     assert set(table.frame(model=["m-a", "m-b"])["id"]) == {"r1", "r2"}
-    day2 = dt.datetime.fromtimestamp(T0 + 86400, dt.timezone.utc)
+    day2 = dt.datetime.fromtimestamp(T0 + 86400, dt.UTC)
     assert set(table.frame(since=day2)["id"]) == {"r2", "r3", "r4"}
     assert set(table.frame(until=day2)["id"]) == {"r1"}
     assert set(table.frame(since=day2.date(), until=T0 + 2.5 * 86400)["id"]) == {"r2", "r3"}

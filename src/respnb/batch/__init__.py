@@ -56,9 +56,9 @@ def _show(job: BatchJob, progress: str | None, *, blocking: bool) -> None:
     if kind == "auto":
         kind = "widget" if _in_kernel() else "text"
     if kind == "widget":
-        from ..notebook.batch_view import show_progress
+        import respnb  # the root wires the notebook layer in
 
-        show_progress(job, cancellable=not blocking)  # a busy kernel hears no click
+        respnb._show_batch_progress(job, cancellable=not blocking)  # a busy kernel hears no click
     elif kind == "text":
         TextProgress(job.progress)
     elif kind is not None:

@@ -4,13 +4,13 @@ on a sample when it has ``/responses/input_tokens``, else about 4 characters per
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from .._client import AsyncClient
 from .._exceptions import RespnbError
+from .._pricing import estimate as estimate_cost
 from ._spec import RowRequest
 
 __all__ = ["BatchEstimate", "ConfirmationRequired", "estimate_requests"]
@@ -31,7 +31,7 @@ class BatchEstimate:
     method: str
     """``service`` (counted by ``/responses/input_tokens`` on a sample) or ``chars/4``."""
     cost: float | None = None
-    """Estimated input cost in USD, when respnb knows the model's price."""
+    """Estimated input cost in USD (list price), when respnb knows the model's price."""
 
     def __str__(self) -> str:
         cost = f", ~${self.cost:,.2f} input" if self.cost is not None else ""
@@ -58,19 +58,22 @@ def _chars(row: RowRequest) -> int:
     return max(1, len(text))
 
 
-def _price(model: str | None, input_tokens: int) -> float | None:
-    """Input cost from ``respnb._pricing`` when that module exists (else None)."""
-    if model is None or importlib.util.find_spec("respnb._pricing") is None:
-        return None
-    module: Any = importlib.import_module("respnb._pricing")
-    fn = getattr(module, "estimate_cost", None)
-    if fn is None:
-        return None
-    try:
-        value = fn(model, input_tokens=input_tokens, output_tokens=0)
-    except Exception:
-        return None
-    return float(value) if isinstance(value, (int, float)) else None
+def pricer(client: AsyncClient, model: str | None) -> Callable[[int, int], float | None]:
+    """``(input_tokens, output_tokens) -> USD`` from :mod:`respnb._pricing` (list prices of
+    the model on the profile's provider; None when the model has no known price)."""
+    profile = client.profile
+
+    def price(input_tokens: int, output_tokens: int) -> float | None:
+        cost = estimate_cost(
+            model,
+            input_tokens=input_tokens,
+            output_tokens=output_tokens,
+            profile=profile.kind,
+            base_url=profile.base_url,
+        )
+        return cost.usd
+
+    return price
 
 
 async def estimate_requests(
@@ -81,6 +84,7 @@ async def estimate_requests(
     model = pending[0].body.get("model") if pending else None
     if not pending:
         return BatchEstimate(rows, requests, 0, 0, "none")
+    price = pricer(client, model)
     if client.profile.supports("input_tokens"):
         step = max(1, len(pending) // _SAMPLE)
         sample = pending[::step][:_SAMPLE]
@@ -98,8 +102,6 @@ async def estimate_requests(
         if counts:
             per_char = sum(counts) / sum(_chars(r) for r in sample)
             tokens = round(per_char * total_chars)
-            return BatchEstimate(
-                rows, requests, len(pending), tokens, "service", _price(model, tokens)
-            )
+            return BatchEstimate(rows, requests, len(pending), tokens, "service", price(tokens, 0))
     tokens = total_chars // 4
-    return BatchEstimate(rows, requests, len(pending), tokens, "chars/4", _price(model, tokens))
+    return BatchEstimate(rows, requests, len(pending), tokens, "chars/4", price(tokens, 0))

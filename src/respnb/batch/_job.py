@@ -18,7 +18,7 @@ from .._client import AsyncClient
 from .._sync import LoopThread, loop_thread
 from ..tasks.batch_store import BatchStore, shared_batch_store
 from ._batch_api import ApiConfig, BatchApiRunner
-from ._estimate import BatchEstimate, ConfirmationRequired, estimate_requests
+from ._estimate import BatchEstimate, ConfirmationRequired, estimate_requests, pricer
 from ._frame import results_frame
 from ._limiter import AdaptiveLimiter
 from ._progress import BatchProgress
@@ -151,6 +151,7 @@ class BatchJob:
             self.client, todo, rows=len(self.spec), requests=len(self.spec.requests)
         )
         self.estimate = est
+        self.progress.pricer = pricer(self.client, self.spec.model)
         self.progress.estimate = f"estimate: {est}"
         s = self.settings
         if s.confirm_above is not None and est.input_tokens > s.confirm_above:

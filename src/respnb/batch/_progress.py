@@ -58,7 +58,8 @@ class BatchProgress:
         self.running = 0
         self.input_tokens = 0
         self.output_tokens = 0
-        self.cost: float | None = None
+        self.pricer: Callable[[int, int], float | None] | None = None
+        """``(input_tokens, output_tokens) -> USD`` when the model's price is known."""
         self.concurrency = 0
         self.detail = ""
         """Free text about the current phase (e.g. the provider batch status)."""
@@ -103,6 +104,16 @@ class BatchProgress:
         self.changed()
 
     # -- reading -------------------------------------------------------------------------
+
+    @property
+    def cost(self) -> float | None:
+        """Estimated USD of the tokens so far (None when the price is unknown)."""
+        if self.pricer is None or not (self.input_tokens or self.output_tokens):
+            return None
+        try:
+            return self.pricer(self.input_tokens, self.output_tokens)
+        except Exception:  # a price table problem never breaks the progress
+            return None
 
     @property
     def settled(self) -> int:
@@ -163,8 +174,9 @@ class BatchProgress:
             f"| {self.rows_per_minute:,.0f} rows/min ETA {format_duration(self.eta)}",
             f"| {_tokens(self.input_tokens + self.output_tokens)} tok",
         ]
-        if self.cost is not None:
-            parts.append(f"~${self.cost:,.2f}")
+        cost = self.cost
+        if cost is not None:
+            parts.append(f"~${cost:,.2f}")
         if self.status not in ("running", "starting"):
             parts.append(f"| {self.status}")
         if self.detail:

@@ -57,7 +57,9 @@ def tasks_magic(line: str = "") -> Any:
     kwargs: dict[str, Any] = {"search": args["search"]}
     if args["page_size"]:
         kwargs["page_size"] = args["page_size"]
-    return table.board(**kwargs)
+    from .board import TaskBoard
+
+    return TaskBoard(table, **kwargs)
 
 
 def register(ipython: Any) -> None:

@@ -32,6 +32,7 @@ import traitlets
 from .._exceptions import ConfigurationError
 from .._view_state import Coalescer, Patch, ResponseViewState
 from ..types import TERMINAL_EVENT_TYPES, Response, StreamEvent
+from ._bundle import LOADER, bundle_trait, shared_bundle
 from ._static import fallback_bundle
 
 __all__ = ["STATIC_DIR", "ResponseView", "encode_patch", "load_bundle"]
@@ -68,6 +69,8 @@ def encode_patch(patch: Patch) -> Patch | list[Any]:
 class ResponseView(anywidget.AnyWidget):
     """A live view of one response: header, items as they stream, usage, errors."""
 
+    _esm = LOADER  # the bundle itself is shared by every view: see ._bundle
+    bundle = bundle_trait()
     header = traitlets.Dict().tag(sync=True)
     usage = traitlets.Dict().tag(sync=True)
     error = traitlets.Dict().tag(sync=True)  # {} when there is none
@@ -90,11 +93,12 @@ class ResponseView(anywidget.AnyWidget):
         autoflush: bool = True,
         **kwargs: Any,
     ) -> None:
-        self._esm = load_bundle("response_view.js")
-        self._css = (
+        code = load_bundle("response_view.js")
+        css = (
             load_bundle("response_view.css") if (STATIC_DIR / "response_view.css").exists() else ""
         )
         super().__init__(**kwargs)
+        self.bundle = shared_bundle(code, css)
         self.uid = uuid.uuid4().hex
         self.state = state if state is not None else ResponseViewState(profile=profile, model=model)
         self._lock = threading.RLock()
@@ -106,7 +110,6 @@ class ResponseView(anywidget.AnyWidget):
         self._cancel_callbacks: list[Callable[[], Any]] = []
         self._handle: Any = None
         self._seq = 0
-        self.messages_sent = 0
         self.task: Any = None  # the asyncio task feeding this view, when display() made one
         self.on_msg(self._on_front_msg)
         self._sync_small()
@@ -226,7 +229,6 @@ class ResponseView(anywidget.AnyWidget):
             self._sync_small()
         if items:
             self._seq += 1
-            self.messages_sent += 1
             self.send(
                 {"id": uuid.uuid4().hex, "kind": "patches", "seq": self._seq, "patches": items}
             )

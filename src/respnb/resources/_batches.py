@@ -6,8 +6,8 @@ come back as the batch's ``output_file_id`` / ``error_file_id`` (``client.files.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator, Coroutine, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from pydantic import TypeAdapter
 
@@ -17,9 +17,20 @@ from ._pagination import AsyncPager
 
 if TYPE_CHECKING:
     from .._base_client import AsyncAPIClient
-    from .._sync import LoopThread
 
 __all__ = ["AsyncBatches", "Batches"]
+
+T = TypeVar("T")
+
+
+class _Loop(Protocol):
+    """What the sync resource needs of :class:`respnb._sync.LoopThread` (not imported here,
+    so that ``_sync`` -> ``_client`` -> this module makes no cycle)."""
+
+    def run(self, coro: Coroutine[Any, Any, T], timeout: float | None = None) -> T: ...
+
+    def iterate(self, aiter: AsyncIterator[T]) -> Iterator[T]: ...
+
 
 _PAGE: TypeAdapter[ListPage[Batch]] = TypeAdapter(ListPage[Batch])
 
@@ -74,7 +85,7 @@ class AsyncBatches:
 class Batches:
     """Sync ``client.batches``."""
 
-    def __init__(self, resource: AsyncBatches, loop: LoopThread) -> None:
+    def __init__(self, resource: AsyncBatches, loop: _Loop) -> None:
         self._r = resource
         self._loop = loop
 

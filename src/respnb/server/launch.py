@@ -5,7 +5,10 @@
 * :func:`ensure_local_server` returns the base URL of the one shared server of this user:
   ``python -m respnb serve`` in its own session, on a free port, store at
   ``<home>/server.sqlite3``, recorded in ``<home>/server.json`` (pid, port, base_url) and reused
-  by later kernels while ``GET /v1/health`` answers.
+  by later kernels while ``GET /v1/health`` answers. It exits by itself after
+  :data:`IDLE_TIMEOUT` seconds with no request and no live run.
+* :func:`local_server_status` / :func:`stop_local_server` (``respnb serve status`` /
+  ``respnb serve stop``) say where that server runs and stop it.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import contextlib
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -31,7 +35,13 @@ from respnb._home import home
 
 from .app import ServerConfig, create_app
 
-__all__ = ["RunningServer", "ensure_local_server", "serve_in_thread"]
+__all__ = [
+    "RunningServer",
+    "ensure_local_server",
+    "local_server_status",
+    "serve_in_thread",
+    "stop_local_server",
+]
 
 IDLE_TIMEOUT = 1800.0
 """Seconds of quiet after which an on-demand server subprocess exits by itself."""
@@ -255,15 +265,80 @@ def ensure_local_server(timeout: float = 20.0) -> str:
                     f"the local respnb server did not start; see {root / 'server.log'}"
                 )
             time.sleep(0.05)
-        record_path.write_text(
-            json.dumps(
-                {
-                    "pid": proc.pid,
-                    "port": port,
-                    "base_url": base_url,
-                    "db": str(db),
-                    "started_at": time.time(),
-                }
-            )
+        record = {
+            "pid": proc.pid,
+            "port": port,
+            "base_url": base_url,
+            "db": str(db),
+            "log": str(root / "server.log"),
+            "idle_timeout": IDLE_TIMEOUT,
+            "started_at": time.time(),
+        }
+        record_path.write_text(json.dumps(record))
+        print(
+            f"respnb: started the local server at {base_url} (pid {proc.pid}, log "
+            f"{record['log']}); it stops after {IDLE_TIMEOUT / 60:.0f} idle minutes, or with "
+            "`respnb serve stop`.",
+            file=sys.stderr,
+            flush=True,
         )
         return base_url
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # pragma: no cover - someone else's process
+        return True
+    return True
+
+
+def local_server_status() -> dict[str, Any] | None:
+    """The record of the running on-demand server (pid, base_url, db, log, ...), or None.
+
+    A record whose server does not answer is stale and is removed.
+    """
+    record_path = home() / "server.json"
+    record = _read_record(record_path)
+    if not record or not isinstance(record.get("base_url"), str):
+        return None
+    if _healthy(record["base_url"]):
+        return record
+    with contextlib.suppress(OSError):
+        record_path.unlink()
+    return None
+
+
+def stop_local_server(timeout: float = 15.0) -> dict[str, Any] | None:
+    """Stop the on-demand server (SIGTERM: live runs are stored as failed); its record or None.
+
+    Waits until the process has exited (``TimeoutError`` after ``timeout`` seconds).
+    """
+    root = home()
+    with _lock(root / "server.lock"):
+        record = local_server_status()
+        if record is None:
+            return None
+        pid = record.get("pid")
+        if isinstance(pid, int) and pid > 0 and _alive(pid):
+            os.kill(pid, signal.SIGTERM)
+            deadline = time.monotonic() + timeout
+            while _alive(pid) and not _reap(pid):
+                if time.monotonic() > deadline:
+                    raise TimeoutError(
+                        f"the local server (pid {pid}) did not stop within {timeout:.0f} s"
+                    )
+                time.sleep(0.05)
+        with contextlib.suppress(OSError):
+            (root / "server.json").unlink()
+        return record
+
+
+def _reap(pid: int) -> bool:
+    """True once ``pid`` has exited (reaped here when it is a child of this process)."""
+    for proc in LAUNCHED:
+        if proc.pid == pid:
+            return proc.poll() is not None
+    return False

@@ -6,7 +6,7 @@ server POST, for every background response that ends ``completed``, ``failed``,
 type:"response.<status>", created_at, data:{id:"resp_..."}}`` with the headers
 ``webhook-id`` (the same on every retry), ``webhook-timestamp`` and ``webhook-signature``
 (``v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">`` keyed with the base64-decoded
-secret after ``whsec_``; signed by :func:`respnb.tasks.webhooks.sign`).
+secret after ``whsec_``; signed by :func:`respnb._signing.sign`).
 
 The server is a local tool, so it only sends to loopback URLs (``127.0.0.0/8``, ``::1``,
 ``localhost``): :func:`check_webhook_url` refuses any other at startup. Deliveries run as
@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from respnb.tasks.webhooks import sign
+from respnb._signing import sign
 
 from .store import dumps
 
@@ -95,10 +95,6 @@ class WebhookSender:
         self.retries = retries
         self.backoff = backoff
         self.timeout = timeout
-        self.delivered = 0
-        """Events the receiver accepted (2xx)."""
-        self.dropped = 0
-        """Events given up on after every retry."""
         self._tasks: set[asyncio.Task[None]] = set()
         self._client: httpx.AsyncClient | None = None
 
@@ -154,10 +150,8 @@ class WebhookSender:
                 problem = f"{type(exc).__name__}: {exc}"
                 continue
             if 200 <= response.status_code < 300:
-                self.delivered += 1
                 return
             problem = f"HTTP {response.status_code}"
-        self.dropped += 1
         log.warning(
             "webhook %s (%s) not delivered to %s after %d attempts: %s",
             event["type"],

@@ -1,21 +1,24 @@
 """Background tasks: the task registry, its refresher, TaskTable history and webhooks.
 
-``respnb.tasks()`` returns a :class:`TaskTable` over the shared registry
+:func:`tasks` returns a :class:`TaskTable` over the shared registry
 (``<home>/tasks.sqlite3``), starting the shared refresher on the client's loop thread and
 re-attaching every task that was still in flight when the last kernel stopped.
+
+``respnb.tasks`` is that plain function (bound by ``respnb/__init__.py``); the helpers
+:func:`recording`, :func:`reset`, :func:`start_webhook_receiver`, :func:`shared_registry`
+and :func:`shared_refresher` are attributes of it, and this package stays importable as
+``respnb.tasks`` (``from respnb.tasks import TaskTable``, ``from respnb.tasks import refresher``;
+an attribute path such as ``respnb.tasks.refresher`` reaches the function, not the package).
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
-import sys
-import threading
-import types
-from pathlib import Path
 from typing import Any
 
-from ._observer import RegistryObserver, install, uninstall
+from ._observer import RegistryObserver, install, recording, uninstall
+from ._shared import close_registry, shared_registry
+from ._shared import lock as _lock
 from .refresher import Refresher
 from .registry import TaskRecord, TaskRegistry, default_db_path
 from .table import TaskTable, records_frame
@@ -32,6 +35,7 @@ __all__ = [
     "WebhookVerifier",
     "default_db_path",
     "install",
+    "recording",
     "records_frame",
     "reset",
     "shared_refresher",
@@ -42,30 +46,7 @@ __all__ = [
     "uninstall",
 ]
 
-_lock = threading.RLock()
-_registry: TaskRegistry | None = None
-_registry_env: tuple[str | None, str | None] | None = None
 _refresher: Refresher | None = None
-
-
-def _db_path() -> Path:
-    env = os.environ.get("RESPNB_TASKS_DB")
-    return Path(env).expanduser() if env else default_db_path()
-
-
-def shared_registry() -> TaskRegistry:
-    """The process-wide registry (``$RESPNB_TASKS_DB`` or ``<home>/tasks.sqlite3``)."""
-    global _registry, _registry_env
-    # follows RESPNB_HOME / RESPNB_TASKS_DB: a new home opens its own registry; the path is
-    # resolved (and the home created) only when they change, not on every recorded response
-    env = (os.environ.get("RESPNB_TASKS_DB"), os.environ.get("RESPNB_HOME"))
-    with _lock:
-        if _registry is None or env != _registry_env:
-            path = _db_path()
-            if _registry is None or _registry.path != path:
-                _registry = TaskRegistry(path)
-            _registry_env = env
-        return _registry
 
 
 def _shared_loop() -> asyncio.AbstractEventLoop:
@@ -128,21 +109,14 @@ def start_webhook_receiver(
 
 def reset() -> None:
     """Forget the shared registry and refresher (tests; a new RESPNB_HOME)."""
-    global _registry, _refresher
+    global _refresher
     with _lock:
         uninstall()
         if _refresher is not None:
             _refresher.close()
-        if _registry is not None:
-            _registry.close()
-        _registry = _refresher = None
+        close_registry()
+        _refresher = None
 
 
-class _CallableModule(types.ModuleType):
-    """Lets ``respnb.tasks()`` work whether ``respnb.tasks`` is this package or the function."""
-
-    def __call__(self, client: Any = None, *, remote: bool = False) -> TaskTable:
-        return tasks(client, remote=remote)
-
-
-sys.modules[__name__].__class__ = _CallableModule
+for _helper in (recording, reset, shared_refresher, shared_registry, start_webhook_receiver):
+    setattr(tasks, _helper.__name__, _helper)  # respnb.tasks.reset() etc.

@@ -1,4 +1,5 @@
-"""Attach a live view to a stored task: replay its stream (or poll it) into a ResponseView."""
+"""Feed a live view (any object with ``apply``/``finish``) from a stored task: replay its
+stream, or poll it. The view itself comes from the notebook layer; this module offers data."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 from .refresher import Refresher
 from .registry import TaskRecord
 
-__all__ = ["attach_view", "feed_view"]
+__all__ = ["feed_view", "follow"]
 
 
 async def feed_view(view: Any, refresher: Refresher, rec: TaskRecord) -> None:
@@ -35,14 +36,13 @@ async def feed_view(view: Any, refresher: Refresher, rec: TaskRecord) -> None:
         delay = min(delay * refresher.poll_factor, refresher.poll_max)
 
 
-def attach_view(refresher: Refresher, rec: TaskRecord) -> Any:
-    """A ResponseView of ``rec`` fed live on the refresher's loop (``view.task`` is the future).
+def follow(refresher: Refresher, rec: TaskRecord, view: Any) -> Any:
+    """Feed ``view`` with ``rec`` on the refresher's loop; its Cancel cancels the task.
 
-    Raises ImportError when the notebook layer (anywidget) is not available.
+    Returns ``view`` with ``view.task`` set to the future of :func:`feed_view`.
     """
-    from respnb.notebook.view import ResponseView
-
-    view = ResponseView(profile=rec.profile, model=rec.model)
-    view.on_cancel(lambda: refresher.submit(refresher.cancel(rec.id)))
+    on_cancel = getattr(view, "on_cancel", None)
+    if callable(on_cancel):
+        on_cancel(lambda: refresher.submit(refresher.cancel(rec.id)))
     view.task = refresher.submit(feed_view(view, refresher, rec))
     return view

@@ -3,10 +3,15 @@
 :func:`install` registers one :class:`RegistryObserver` with :mod:`respnb._hooks`. The
 observer opens the shared registry lazily (on the first event), so installing it costs
 nothing; it records the profile's *name* and *base URL*, never its key.
+
+Recording can be turned off: ``RESPNB_RECORD=0`` in the environment, or
+:func:`recording` (``respnb.tasks.recording(False)``) for this process; deletions are still
+applied while it is off.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -15,7 +20,26 @@ from respnb.types import Response
 
 from .registry import TaskRegistry
 
-__all__ = ["RegistryObserver", "install", "uninstall"]
+__all__ = ["RegistryObserver", "install", "recording", "uninstall"]
+
+_OFF = frozenset({"0", "false", "no", "off"})
+_recording: bool | None = None  # None: follow $RESPNB_RECORD
+
+
+def recording(enabled: bool | None = None) -> bool:
+    """Whether responses are recorded in the task history; ``recording(False)`` turns it off.
+
+    ``True``/``False`` set it for this process (overriding ``$RESPNB_RECORD``); ``None`` (the
+    default) only reads it. Returns the state now in force.
+    """
+    global _recording
+    if enabled is not None:
+        if not isinstance(enabled, bool):
+            raise TypeError(f"recording() takes True, False or None, not {enabled!r}")
+        _recording = enabled
+    if _recording is not None:
+        return _recording
+    return os.environ.get("RESPNB_RECORD", "1").strip().lower() not in _OFF
 
 
 class RegistryObserver:
@@ -41,7 +65,7 @@ class RegistryObserver:
 
     def on_response(self, profile: Any, response: Response, body: dict[str, Any] | None) -> None:
         """Record a response (``body`` is the create body when the call was a create)."""
-        if not response.id:
+        if not response.id or not recording():
             return
         if self.on_profile is not None:
             self.on_profile(profile)
@@ -94,7 +118,7 @@ def install(
                 _installed.on_profile = on_profile
         else:
             if registry is None:
-                from . import shared_registry
+                from ._shared import shared_registry
 
                 registry = shared_registry
             _installed = RegistryObserver(registry, on_profile or _remember)

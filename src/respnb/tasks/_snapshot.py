@@ -24,7 +24,7 @@ __all__ = ["FrameSnapshot"]
 
 _VERSION_KEY = b"respnb_version"
 _FORMAT_KEY = b"respnb_format"
-_FORMAT = b"1"
+_FORMAT = b"2"  # 2: with the cost_usd column
 
 
 class FrameSnapshot:

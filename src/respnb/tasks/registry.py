@@ -132,12 +132,6 @@ class TaskRecord:
         """True while the task is queued or running (not settled, not waiting for input)."""
         return self.normalized_status in IN_FLIGHT_STATUSES
 
-    def to_row(self) -> dict[str, Any]:
-        """A JSON-ready dict (tags as a list)."""
-        out = {f.name: getattr(self, f.name) for f in fields(self)}
-        out["tags"] = list(self.tags)
-        return out
-
 
 IN_FLIGHT_STATUSES = frozenset({None, "queued", "in_progress"})
 """Normalized statuses of a task that still runs (None: not known yet)."""
@@ -346,6 +340,17 @@ class TaskRegistry:
         """How many rows the registry holds."""
         with self._lock:
             return int(self._conn.execute("SELECT COUNT(*) FROM tasks").fetchone()[0])
+
+    def status_counts(
+        self, *, where: str = "", params: Sequence[Any] = ()
+    ) -> dict[str | None, int]:
+        """How many rows (matching an SQL ``where``; internal callers) per normalized status."""
+        sql = "SELECT normalized_status, COUNT(*) FROM tasks"
+        if where:
+            sql += f" WHERE {where}"
+        with self._lock:
+            rows = self._conn.execute(sql + " GROUP BY normalized_status", params).fetchall()
+        return {r[0]: int(r[1]) for r in rows}
 
     def bulk_insert(self, rows: Iterable[dict[str, Any]]) -> int:
         """Insert many prepared rows in one transaction (imports and benchmarks)."""

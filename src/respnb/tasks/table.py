@@ -13,11 +13,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from respnb._exceptions import ConfigurationError
+from respnb._pricing import frame_costs
 
+from ._attach import follow
 from ._snapshot import FrameSnapshot
 from .refresher import Refresher
 from .registry import TaskRecord, TaskRegistry
+
+if TYPE_CHECKING:
+    from .paging import TaskPage
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,6 +38,9 @@ _INT_COLS = (
     "cursor",
 )
 _NUMERIC_COLS = frozenset((*_TIME_COLS, *_INT_COLS, "credit_usage"))
+_COST_INPUTS = frozenset(
+    ("model", "profile", "base_url", "created_at", "credit_usage", *_INT_COLS[:-1])
+)
 _CATEGORY_COLS = ("status", "normalized_status", "model", "profile")
 _STRING_COLS = (
     "id",
@@ -58,7 +65,8 @@ def records_frame(
 
     Times are ``datetime64[ns, UTC]``, token counts nullable ``Int64``, status/model/profile
     ``category``, ``background`` nullable ``boolean``, ``credit_usage`` float, ``tags`` a
-    tuple per row, text columns pandas ``string``.
+    tuple per row, text columns pandas ``string``; ``cost_usd`` (float, NaN when unknown)
+    is the estimated price from the ``genai-prices`` table (Manus rows: see ``credit_usage``).
     """
     import json
 
@@ -97,6 +105,8 @@ def records_frame(
         else:
             data[name] = pd.array(values, dtype="string")
     frame = pd.DataFrame(data, columns=columns)
+    if _COST_INPUTS.issubset(columns):
+        frame["cost_usd"] = frame_costs(frame)  # estimated from genai-prices; NaN if unknown
     # newest first; sorting the built frame keeps the conversions cache-friendly
     return _sorted(frame) if sort and n > 1 else frame
 
@@ -158,7 +168,7 @@ def _to_ts(value: str | dt.date | dt.datetime | float | None) -> float | None:
     if not isinstance(value, dt.datetime):
         value = dt.datetime(value.year, value.month, value.day)
     if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
+        value = value.replace(tzinfo=dt.UTC)
     return value.timestamp()
 
 
@@ -320,26 +330,27 @@ class TaskTable:
         self.get(id)
         return self._refresher().run(self._refresher().reply(id, text, **params))
 
-    def attach(self, id: str) -> Any:
-        """Follow ``id`` live: a ResponseView replaying its stream, then live until it ends.
+    def attach(self, id: str, view: Any = None) -> Any:
+        """Follow ``id`` live.
 
-        Without the notebook layer, returns the resumed stream (an AsyncResponseStream to
-        iterate on the client's loop) instead.
+        With a ``view`` (anything with ``apply``/``apply_response``/``finish``/``set_error``,
+        such as ``respnb.notebook.ResponseView``), feed it on the refresher's loop: its
+        stream replayed from the first event, then live until the task settles; returns the
+        view with ``view.task`` set to the feeding future. Without one, returns the resumed
+        stream (an AsyncResponseStream to iterate on the client's loop).
+        ``respnb.notebook.board.attach(id)`` does this with a new ResponseView.
         """
         rec = self.get(id)
         ref = self._refresher()
-        try:
-            from ._attach import attach_view
-
-            return attach_view(ref, rec)
-        except (ImportError, ConfigurationError):  # no notebook layer / no built front end
+        if view is None:
             return ref.client_for(rec).responses.resume(id, after=None)
+        return follow(ref, rec, view)
 
-    def board(self, **kwargs: Any) -> Any:
-        """A live :class:`respnb.notebook.board.TaskBoard` on this table."""
-        from respnb.notebook.board import TaskBoard
+    def page(self, **query: Any) -> TaskPage:
+        """One page of the history (see :func:`respnb.tasks.paging.query_page`)."""
+        from .paging import query_page
 
-        return TaskBoard(self, **kwargs)
+        return query_page(self.registry, **query)
 
 
 def _listify(v: str | list[str] | None) -> list[str] | None:

@@ -23,6 +23,9 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
+from respnb._signing import secret_key as _key
+from respnb._signing import sign
+
 __all__ = [
     "WebhookReceiver",
     "WebhookVerificationError",
@@ -33,25 +36,6 @@ __all__ = [
 
 class WebhookVerificationError(ValueError):
     """A webhook was rejected; the message says why (never echoing the secret)."""
-
-
-def _key(secret: str | bytes) -> bytes:
-    if isinstance(secret, bytes):
-        return secret
-    raw = secret.removeprefix("whsec_")
-    try:
-        return base64.b64decode(raw, validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise ValueError(
-            "the webhook secret must be base64 (as 'whsec_<base64>'); copy it from the dashboard"
-        ) from exc
-
-
-def sign(secret: str | bytes, msg_id: str, timestamp: int, body: bytes) -> str:
-    """The ``v1,<base64>`` signature of one message (tests and the local server use it)."""
-    content = f"{msg_id}.{timestamp}.".encode() + body
-    digest = hmac.new(_key(secret), content, hashlib.sha256).digest()
-    return "v1," + base64.b64encode(digest).decode()
 
 
 class WebhookVerifier:
