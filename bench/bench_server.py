@@ -89,7 +89,9 @@ async def _bounded(n: int, concurrency: int, job: Any) -> list[Any]:
 async def bench_plain(h: httpx.AsyncClient, n: int, concurrency: int) -> dict[str, Any]:
     async def job(i: int) -> float:
         t = time.perf_counter()
-        r = await h.post("/responses", json={"input": f"Summarize item {i}"})
+        r = await h.post(
+            "/responses", json={"model": "respnb-demo", "input": f"Summarize item {i}"}
+        )
         r.raise_for_status()
         return time.perf_counter() - t
 
@@ -109,7 +111,7 @@ async def bench_stream(h: httpx.AsyncClient, n: int, concurrency: int) -> dict[s
     async def job(i: int) -> tuple[float, int]:
         t = time.perf_counter()
         events = 0
-        body = {"input": f"Explain topic {i}", "stream": True}
+        body = {"model": "respnb-demo", "input": f"Explain topic {i}", "stream": True}
         async with h.stream("POST", "/responses", json=body) as r:
             async for line in r.aiter_lines():
                 if line.startswith("data: "):
@@ -133,7 +135,7 @@ async def bench_stream(h: httpx.AsyncClient, n: int, concurrency: int) -> dict[s
 
 async def bench_background(h: httpx.AsyncClient, n: int, db: Path, pace: float) -> dict[str, Any]:
     t0 = time.perf_counter()
-    body = {"background": True, "metadata": {"respnb_pace": str(pace)}}
+    body = {"model": "respnb-demo", "background": True, "metadata": {"respnb_pace": str(pace)}}
     created = await _bounded(
         n, 100, lambda i: h.post("/responses", json={**body, "input": f"Background task {i}"})
     )

@@ -29,14 +29,23 @@ def _serve(args: argparse.Namespace) -> int:
     from respnb._home import home
     from respnb.server.app import ServerConfig, create_app
     from respnb.server.dialects import DIALECTS
+    from respnb.server.exposure import ExposureError, server_api_key
+    from respnb.server.guard import limits_for
 
     if args.dialect not in DIALECTS:  # pragma: no cover - argparse checks choices
         raise SystemExit(f"unknown dialect {args.dialect!r}")
     db = Path(args.db) if args.db else home() / "server.sqlite3"
+    try:
+        api_key = server_api_key(args.host, args.api_key, args.api_key_file)
+    except ExposureError as exc:
+        print(f"respnb serve: {exc}", file=sys.stderr, flush=True)
+        return 2
     config = ServerConfig(
         db_path=db,
         dialect=args.dialect,
-        api_key=args.api_key or None,
+        api_key=api_key,
+        host=args.host,
+        limits=limits_for(args.host, tuple(args.allow_host), args.max_body_mb),
         faults=args.faults,
         pace=args.pace,
         webhook_url=args.webhook_url or None,
@@ -50,7 +59,10 @@ def _serve(args: argparse.Namespace) -> int:
     if args.idle_timeout:
         from respnb.server.idle import IdleExit
 
-        service = cast(Any, app).app.state.service  # the Starlette app inside create_app's gate
+        inner = cast(Any, app)
+        while not hasattr(inner, "state"):  # the Starlette app inside create_app's wrappers
+            inner = inner.app
+        service = inner.state.service
         watcher = IdleExit(
             app, args.idle_timeout, busy=lambda: any(not r.done for r in service.runs.values())
         )
@@ -101,7 +113,33 @@ def _add_serve(sub: Any) -> None:
         choices=["openai", "manus", "maniac"],
         help="wire dialect to speak (default openai)",
     )
-    p.add_argument("--api-key", default=None, help="require this key on every request")
+    p.add_argument(
+        "--api-key",
+        default=None,
+        help="require this key on every request (visible in ps: prefer --api-key-file or "
+        "$RESPNB_SERVER_API_KEY); needed to bind an address other than loopback",
+    )
+    p.add_argument(
+        "--api-key-file",
+        default=None,
+        metavar="PATH",
+        help="read the required API key from this file (first line)",
+    )
+    p.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also answer requests whose Host header names NAME (repeatable; '*': any). "
+        "Loopback names and the bound address are always allowed",
+    )
+    p.add_argument(
+        "--max-body-mb",
+        type=float,
+        default=None,
+        metavar="MB",
+        help="largest JSON request body in MiB (default 16; uploads: 64)",
+    )
     p.add_argument(
         "--faults",
         action="store_true",

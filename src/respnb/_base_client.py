@@ -12,6 +12,7 @@ good, the caller owns the open response.
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import logging
 import uuid
@@ -28,9 +29,22 @@ from ._exceptions import (
     make_status_error,
 )
 from ._profiles import Profile
+from ._redact import is_secret_header, redact_text, strip_userinfo
 from ._retry import RetryPolicy, Sleep
 
 M = TypeVar("M", bound=BaseModel)
+
+RETRY_WINDOW = 2.0
+"""Retries stop once a call has taken this many times its read timeout (a silent service is
+given two chances, not ``max_retries + 1`` full timeouts)."""
+
+
+def _seconds(timeout: float | httpx.Timeout | None, default: httpx.Timeout) -> float:
+    """The read timeout in seconds (60 when there is none)."""
+    chosen = timeout if timeout is not None else default
+    read = chosen.read if isinstance(chosen, httpx.Timeout) else chosen
+    return float(read) if read else 60.0
+
 
 __all__ = ["AsyncAPIClient", "Query", "clean_query"]
 
@@ -94,6 +108,7 @@ class AsyncAPIClient:
         self._owns_http = http_client is None
         self.http = http_client or httpx.AsyncClient(timeout=self.timeout, transport=transport)
         self._base_url: str | None = None
+        self._userinfo_auth: str | None = None
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} profile={self.profile.name!r}>"
@@ -103,7 +118,12 @@ class AsyncAPIClient:
     def base_url(self) -> str:
         """The profile's base URL, resolved once (this may start the local server)."""
         if self._base_url is None:
-            self._base_url = self.profile.resolved_base_url()
+            url = httpx.URL(self.profile.resolved_base_url())
+            if url.userinfo:  # sent as Basic auth; never in a URL that httpx logs or errors show
+                token = base64.b64encode(f"{url.username}:{url.password}".encode()).decode()
+                self._userinfo_auth = f"Basic {token}"
+                url = url.copy_with(userinfo=b"")
+            self._base_url = str(url).rstrip("/")
         return self._base_url
 
     def url(self, path: str) -> str:
@@ -118,9 +138,21 @@ class AsyncAPIClient:
         out.update(self.profile.headers)
         out.update(self.profile.auth_headers())
         out.update(self.default_headers)
+        if self._userinfo_auth and not any(k.lower() == "authorization" for k in out):
+            out["Authorization"] = self._userinfo_auth
         if extra:
             out.update(extra)
         return out
+
+    def secrets(self, extra: Mapping[str, str] | None = None) -> tuple[str, ...]:
+        """Secret values this client sends: the profile's, and those of secret-named
+        ``default_headers`` and ``extra`` headers (to redact from messages)."""
+        names = self.profile.secret_headers
+        sent = {**self.default_headers, **(extra or {})}
+        found = [v for k, v in sent.items() if is_secret_header(k, names) and len(v) >= 4]
+        if self._userinfo_auth:
+            found.append(self._userinfo_auth.removeprefix("Basic "))
+        return (*self.profile.secrets(), *found)
 
     def build_request(
         self,
@@ -183,6 +215,9 @@ class AsyncAPIClient:
         if max_retries is not None:
             policy = RetryPolicy(max_retries=max_retries, sleep=self.sleep)
         retries = 0
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        deadline = started + RETRY_WINDOW * _seconds(timeout, self.timeout)
         while True:
             request = self.build_request(
                 method,
@@ -199,18 +234,25 @@ class AsyncAPIClient:
             try:
                 response = await self.http.send(request, stream=stream)
             except httpx.TimeoutException as exc:
-                if policy.can_retry_error(retries):
+                if policy.can_retry_error(retries) and loop.time() < deadline:
                     await self._wait(policy, retries, None, f"timeout on {method} {path}")
                     retries += 1
                     continue
-                raise APITimeoutError(request=request) from exc
+                waited = loop.time() - started
+                raise APITimeoutError(
+                    f"Request timed out: {method} {strip_userinfo(str(request.url))} gave no "
+                    f"answer ({type(exc).__name__}) in {waited:.0f}s over {retries + 1} "
+                    f"attempt(s). Raise timeout=... if the service is just slow.",
+                    request=request,
+                ) from exc
             except httpx.TransportError as exc:
-                if policy.can_retry_error(retries):
+                if policy.can_retry_error(retries) and loop.time() < deadline:
                     await self._wait(policy, retries, None, f"{type(exc).__name__} on {path}")
                     retries += 1
                     continue
+                url = strip_userinfo(str(request.url))
                 raise APIConnectionError(
-                    f"Connection error: {type(exc).__name__}: {exc} ({method} {request.url})",
+                    redact_text(f"Connection error: {type(exc).__name__}: {exc} ({method} {url})"),
                     request=request,
                 ) from exc
             if response.status_code < 400:
@@ -224,7 +266,7 @@ class AsyncAPIClient:
                 await response.aread()
             finally:
                 await response.aclose()
-            raise make_status_error(response, redact=self.profile.secrets()) from None
+            raise make_status_error(response, redact=self.secrets(extra)) from None
 
     async def _wait(
         self, policy: RetryPolicy, retries: int, response: httpx.Response | None, why: str

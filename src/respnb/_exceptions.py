@@ -34,6 +34,8 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from ._redact import redact_text, redact_value
+
 if TYPE_CHECKING:
     from .types import Response
 
@@ -211,26 +213,13 @@ _STATUS_CLASSES: dict[int, type[APIStatusError]] = {
 }
 
 
-def _redact(value: Any, secrets: tuple[str, ...]) -> Any:
-    if not secrets:
-        return value
-    if isinstance(value, str):
-        for secret in secrets:
-            value = value.replace(secret, "***")
-        return value
-    if isinstance(value, dict):
-        return {k: _redact(v, secrets) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_redact(v, secrets) for v in value]
-    return value
-
-
 def make_status_error(response: httpx.Response, *, redact: tuple[str, ...] = ()) -> APIStatusError:
     """Build the typed error for an error response whose body has been read.
 
     Reads OpenAI's ``{"error": {"message", "type", "param", "code"}}`` envelope, a flat
     ``{"message": ...}``, ``{"detail": ...}`` or plain text. Strings in ``redact`` (API keys)
-    are replaced by ``***`` wherever they appear.
+    and URL userinfo are replaced by ``***`` wherever they appear: message, body, ``code``,
+    ``param``, ``type`` and the ``x-request-id``.
     """
     text = response.text
     body: Any
@@ -250,15 +239,18 @@ def make_status_error(response: httpx.Response, *, redact: tuple[str, ...] = ())
     else:
         message = response.reason_phrase or "error"
     secrets = tuple(s for s in redact if s)
-    message = _redact(str(message), secrets)
-    body = _redact(body, secrets)
+    message = redact_text(str(message), secrets)
+    body = redact_value(body, secrets)
     status = response.status_code
     cls = _STATUS_CLASSES.get(status, InternalServerError if status >= 500 else APIStatusError)
-    return cls(
+    error = cls(
         message,
         response=response,
         body=body,
-        code=code if isinstance(code, (str, int)) else None,
-        param=param if isinstance(param, str) else None,
-        type=kind if isinstance(kind, str) else None,
+        code=redact_value(code, secrets) if isinstance(code, (str, int)) else None,
+        param=redact_text(param, secrets) if isinstance(param, str) else None,
+        type=redact_text(kind, secrets) if isinstance(kind, str) else None,
     )
+    if error.request_id:  # a header the service chose: it may echo anything
+        error.request_id = redact_text(error.request_id, secrets)
+    return error

@@ -37,6 +37,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_serializer
 
 from ._exceptions import ConfigurationError, UnsupportedFeatureError
+from ._redact import is_secret_header, strip_userinfo, userinfo_secrets, validation_summary
 
 __all__ = [
     "BUILTIN_PROFILES",
@@ -51,7 +52,6 @@ __all__ = [
 
 ProfileKind = Literal["openai", "manus", "maniac", "compatible", "local"]
 BUILTIN_PROFILES: tuple[str, ...] = ("openai", "manus", "maniac", "compatible", "local")
-_SECRET_HEADERS = frozenset({"authorization", "api_key", "api-key", "x-api-key"})
 
 
 class Capabilities(BaseModel):
@@ -129,15 +129,27 @@ class Profile(BaseModel):
     key_required: bool = True
     """False for servers that work without a key (local vLLM, Ollama...): sent if present."""
     headers: dict[str, str] = Field(default_factory=dict, repr=False)
+    secret_headers: tuple[str, ...] = ()
+    """More header names whose values are secrets (besides respnb._redact.SECRET_HEADERS)."""
     body: dict[str, Any] = Field(default_factory=dict)
     """Default body fields merged under every ``responses.create`` (explicit params win)."""
     default_model: str | None = None
     capabilities: Capabilities = Field(default_factory=Capabilities)
 
+    @field_serializer("base_url")
+    def _mask_userinfo(self, base_url: str | None) -> str | None:
+        # Dumps never carry a password given in the URL (user:key@host).
+        return strip_userinfo(base_url) if base_url else base_url
+
+    def __repr_args__(self) -> Any:
+        for name, value in super().__repr_args__():
+            yield name, strip_userinfo(value) if isinstance(value, str) else value
+
     @field_serializer("headers")
     def _mask_headers(self, headers: dict[str, str]) -> dict[str, str]:
         # Dumps (JSON or dict) never carry credential header values.
-        return {k: "***" if k.lower() in _SECRET_HEADERS else v for k, v in headers.items()}
+        secret = self.secret_headers
+        return {k: "***" if is_secret_header(k, secret) else v for k, v in headers.items()}
 
     # --- resolution -------------------------------------------------------------------
     def resolved_base_url(self) -> str:
@@ -166,6 +178,10 @@ class Profile(BaseModel):
             return self.api_key.get_secret_value()
         if self.api_key_env:
             return os.environ.get(self.api_key_env) or None
+        if self.kind == "local" and not self.base_url and self.auth != "none":
+            from ._home import local_token
+
+            return local_token()
         return None
 
     def require_api_key(self) -> None:
@@ -189,7 +205,8 @@ class Profile(BaseModel):
     def secrets(self) -> tuple[str, ...]:
         """Every secret value this profile may send (to redact from messages)."""
         found = [self.resolved_api_key() or ""]
-        found += [v for k, v in self.headers.items() if k.lower() in _SECRET_HEADERS]
+        found += [v for k, v in self.headers.items() if is_secret_header(k, self.secret_headers)]
+        found += userinfo_secrets(self.base_url)
         return tuple(s for s in found if len(s) >= 4)
 
     # --- capabilities -----------------------------------------------------------------
@@ -231,7 +248,7 @@ class Profile(BaseModel):
         return {
             "name": self.name,
             "kind": self.kind,
-            "base_url": self.base_url,
+            "base_url": strip_userinfo(self.base_url) if self.base_url else None,
             "auth": self.auth,
             "has_api_key": self.resolved_api_key() is not None,
             "headers": {k: "***" for k in self.headers},
@@ -299,7 +316,8 @@ def builtin_profile(name: str, *, preset: str | None = None) -> Profile:
             capabilities=Capabilities(**PRESETS.get(preset or "", {})),
         )
     if name == "local":
-        return Profile(name="local", kind="local", auth="none", default_model="respnb-demo")
+        # key: the on-demand server's per-install token (resolved_api_key)
+        return Profile(name="local", kind="local", key_required=False, default_model="respnb-demo")
     raise ConfigurationError(
         f"unknown profile {name!r}: use one of {list(BUILTIN_PROFILES)} or declare "
         f"[profiles.{name}] in {config_path()}."
@@ -344,7 +362,8 @@ def _profile_from_spec(name: str, spec: dict[str, Any], path: Path) -> Profile:
         fields.update(name=name, capabilities=Capabilities(**caps))
         return Profile(**fields)
     except (ValidationError, TypeError, ConfigurationError) as exc:
-        raise ConfigurationError(f"{path}: bad profile {name!r}: {exc}") from None
+        why = validation_summary(exc) if isinstance(exc, ValidationError) else exc
+        raise ConfigurationError(f"{path}: bad profile {name!r}: {why}") from None
 
 
 def resolve_profile(

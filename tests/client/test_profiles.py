@@ -227,4 +227,6 @@ async def test_local_profile_starts_server_lazily(monkeypatch):
     await client.responses.retrieve("resp_1")
     assert calls == [1]
     assert str(seen[0].url) == "http://127.0.0.1:1/v1/responses/resp_1"
-    assert "authorization" not in seen[0].headers
+    from respnb._home import local_token
+
+    assert seen[0].headers["authorization"] == f"Bearer {local_token()}"  # per-install token

@@ -274,7 +274,7 @@ async def raw_request(c: Ctx, method: str, path: str, **kw: Any) -> object:
     """A request the client refuses to send, sent raw to the server: 400 + param."""
     async with httpx.AsyncClient(base_url=c.server.base_url) as http:
         if "{rid}" in path:  # a real stored response
-            made = await http.post("/responses", json={"input": "hi"})
+            made = await http.post("/responses", json={"model": "respnb-demo", "input": "hi"})
             path = path.replace("{rid}", made.json()["id"])
         response = await http.request(method, path, **kw)
     await response.aread()

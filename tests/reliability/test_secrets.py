@@ -321,3 +321,119 @@ def test_saved_notebook_leaves_no_secret(
     art: dict[str, str | bytes] = {"session.ipynb": saved, "kernel-debug.log": log.read_bytes()}
     art.update(files_under(_isolated_home))
     assert scan(art) == {}
+
+
+# --- the key planted where a careless server, URL or config puts it -------------------------
+GATEWAY = {
+    "cf-aig-authorization": f"Bearer {SECRET}",
+    "x-portkey-api-key": SECRET,
+    "Helicone-Auth": f"Bearer {SECRET}",
+    "x-gw-pass": SECRET,  # secret only because RESPNB_SECRET_HEADERS names it
+}
+
+
+def _echo_everywhere(request: httpx.Request) -> httpx.Response:
+    """A hostile service: the caller's credentials in every error field and header."""
+    sent = " ".join(f"{k}={v}" for k, v in request.headers.items())
+    body = {
+        "error": {
+            "message": f"rejected {sent} for {request.url}",
+            "param": request.headers.get("x-portkey-api-key"),
+            "code": request.headers.get("x-gw-pass"),
+            "type": request.headers.get("helicone-auth"),
+        }
+    }
+    echo = {"x-request-id": "req_" + request.headers.get("cf-aig-authorization", "")}
+    return httpx.Response(400, json=body, headers=echo)
+
+
+def _timeout(request: httpx.Request) -> httpx.Response:
+    raise httpx.ReadTimeout("silent", request=request)
+
+
+async def test_keys_planted_everywhere_leave_no_trace(
+    keyed_servers: dict[str, RunningServer],
+    debug_log: Path,
+    tmp_path: Path,
+    _isolated_home: Path,  # noqa: PT019 - its value is used
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("RESPNB_SECRET_HEADERS", "x-gw-pass")
+    art: dict[str, Any] = {}
+    # 1. a profiles.toml typo puts the key in an unknown field
+    (_isolated_home / "profiles.toml").write_text(
+        f'[profiles.typo]\nkind = "compatible"\nbase_url = "http://x/v1"\napikey = "{SECRET}"\n'
+    )
+    with pytest.raises(respnb.ConfigurationError) as bad:
+        respnb.AsyncClient("typo")
+    assert "apikey" in str(bad.value)  # the message still says what is wrong
+    art.update(_exception("profiles.typo", bad.value))
+    (_isolated_home / "profiles.toml").unlink()
+
+    # 2. the key in the base URL's userinfo, against the real keyed server
+    srv = keyed_servers["openai"]
+    host = srv.base_url.removeprefix("http://")
+    registry = TaskRegistry(tmp_path / "registry" / "tasks.sqlite3")
+    observer = RegistryObserver(registry)
+    _hooks.add_observer(observer)
+    try:
+        async with respnb.AsyncClient(
+            "compatible", base_url=f"http://user:{SECRET}@{host}", api_key=SECRET
+        ) as client:
+            bg = await client.responses.create(
+                model="respnb-demo", input="userinfo", background=True
+            )
+            done = await client.responses.wait(bg.id, poll_interval=0.02)
+            assert done.status == "completed"
+            art.update(_reprs("userinfo", client, client.profile, done))
+            art["userinfo.public"] = json.dumps(client.profile.public_dict())
+        closed = f"http://user:{SECRET}@127.0.0.1:9/v1"
+        async with respnb.AsyncClient("compatible", base_url=closed, max_retries=0) as client:
+            with pytest.raises(respnb.APIConnectionError) as refused:
+                await client.responses.create(model="m", input="x")
+            art.update(_exception("userinfo.refused", refused.value))
+        async with respnb.AsyncClient(
+            "compatible", base_url=closed, max_retries=1, transport=httpx.MockTransport(_timeout)
+        ) as client:
+            with pytest.raises(respnb.APITimeoutError) as late:
+                await client.responses.create(model="m", input="x")
+            assert "POST http://127.0.0.1:9/v1/responses" in str(late.value)
+            art.update(_exception("userinfo.timeout", late.value))
+        # 3. gateway and configured secret headers, echoed back in every error field
+        async with respnb.AsyncClient(
+            "compatible",
+            base_url=f"http://user:{SECRET}@echo.invalid/v1",
+            api_key=SECRET,
+            default_headers=GATEWAY,
+            transport=httpx.MockTransport(_echo_everywhere),
+        ) as client:
+            with pytest.raises(respnb.BadRequestError) as echoed:
+                await client.responses.create(model="m", input="x")
+            err = echoed.value
+            assert "rejected" in str(err) and err.request_id and err.code and err.param
+            art.update(_exception("echo", err))
+            art["echo.fields"] = repr([err.code, err.param, err.type, err.request_id])
+            art["echo.headers"] = json.dumps(client._api.headers())
+        gateway_profile = respnb.Profile(name="gw", headers=GATEWAY)
+        art["gateway.profile"] = gateway_profile.model_dump_json() + repr(gateway_profile)
+        art["gateway.public"] = json.dumps(gateway_profile.public_dict())
+    finally:
+        _hooks.remove_observer(observer)
+
+    positive = art.pop("echo.headers")
+    assert hits(positive), "the echo session sent the key"
+    table = TaskTable(registry)
+    assert len(table) >= 1 and table.frame()["base_url"].str.contains("127.0.0.1").any()
+    art["tasks.csv"] = table.to_csv(tmp_path / "planted.csv").read_bytes()
+    art["tasks.parquet"] = table.to_parquet(tmp_path / "planted.parquet").read_bytes()
+    art["records"] = repr(registry.records())
+    art.update(files_under(tmp_path / "registry"))  # the DB with its -wal, still open
+    art["view.state"] = _view_state(registry)
+    registry.close()
+    art.update(files_under(tmp_path / "registry"))
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    art["debug.log"] = debug_log.read_text(encoding="utf-8")
+    assert "127.0.0.1" in art["debug.log"]  # the log is real
+    art.update(files_under(_isolated_home))
+    assert scan(art) == {}

@@ -58,7 +58,9 @@ def _settle(mh: httpx.Client, rid: str) -> dict[str, Any]:
 def test_manus_auth_header(manus: RunningServer) -> None:
     with httpx.Client(base_url=manus.base_url) as h:
         bearer = h.post(
-            "/responses", json={"input": "hi"}, headers={"authorization": f"Bearer {SECRET}"}
+            "/responses",
+            json={"model": "respnb-demo", "input": "hi"},
+            headers={"authorization": f"Bearer {SECRET}"},
         )
         assert bearer.status_code == 401  # Manus reads API_KEY, the bearer is a placeholder
         assert "API_KEY" in bearer.json()["error"]["message"]
@@ -101,10 +103,18 @@ def test_manus_pending_then_task_id_continuation(mh: httpx.Client) -> None:
     assert Response.model_validate(pending).normalized_status == "requires_input"
     both = mh.post(
         "/responses",
-        json={"input": "x", "task_id": created["id"], "previous_response_id": created["id"]},
+        json={
+            "model": "respnb-demo",
+            "input": "x",
+            "task_id": created["id"],
+            "previous_response_id": created["id"],
+        },
     )
     assert both.status_code == 400 and both.json()["error"]["param"] == "task_id"
-    cont = mh.post("/responses", json={"input": "Budget is 500 euros.", "task_id": created["id"]})
+    cont = mh.post(
+        "/responses",
+        json={"model": "respnb-demo", "input": "Budget is 500 euros.", "task_id": created["id"]},
+    )
     assert cont.status_code == 200 and cont.json()["id"] == created["id"]
     done = _settle(mh, created["id"])
     assert done["status"] == "completed"

@@ -72,7 +72,7 @@ def test_unknown_ids_are_404(http: httpx.Client) -> None:
 
 
 def test_query_validation(http: httpx.Client) -> None:
-    rid = http.post("/responses", json={"input": "hi"}).json()["id"]
+    rid = http.post("/responses", json={"model": "respnb-demo", "input": "hi"}).json()["id"]
     assert _error(http.get(f"/responses/{rid}/input_items?limit=101"), 400)["param"] == "limit"
     assert _error(http.get(f"/responses/{rid}/input_items?order=up"), 400)["param"] == "order"
     r = http.get(f"/responses/{rid}?stream=true&starting_after=x")
@@ -91,10 +91,12 @@ def test_sdk_maps_errors(client: OpenAI) -> None:
 def test_api_key_required(tmp_path: Path) -> None:
     with start(tmp_path, api_key=SECRET) as srv:
         with httpx.Client(base_url=srv.base_url) as h:
-            err = _error(h.post("/responses", json={"input": "hi"}), 401)
+            err = _error(h.post("/responses", json={"model": "respnb-demo", "input": "hi"}), 401)
             assert SECRET not in str(err)
             bad = h.post(
-                "/responses", json={"input": "hi"}, headers={"authorization": "Bearer wrong"}
+                "/responses",
+                json={"model": "respnb-demo", "input": "hi"},
+                headers={"authorization": "Bearer wrong"},
             )
             assert _error(bad, 401)["code"] == "invalid_api_key"
             assert h.get("/health").status_code == 200  # health is open
@@ -108,5 +110,5 @@ def test_api_key_required(tmp_path: Path) -> None:
 
 
 def test_stream_retrieve_of_plain_response_is_400(http: httpx.Client) -> None:
-    rid = http.post("/responses", json={"input": "hi"}).json()["id"]
+    rid = http.post("/responses", json={"model": "respnb-demo", "input": "hi"}).json()["id"]
     assert _error(http.get(f"/responses/{rid}?stream=true"), 400)["param"] == "stream"

@@ -75,7 +75,7 @@ def test_fail_mid_stream(http: httpx.Client, mode: str) -> None:
     with http.stream(
         "POST",
         "/responses",
-        json={"input": "hi", "stream": True},
+        json={"model": "respnb-demo", "input": "hi", "stream": True},
         headers=_fault(f"fail_after=6;mode={mode};message=boom"),
     ) as r:
         events = [json.loads(x[6:]) for x in r.iter_lines() if x.startswith("data: ")]
@@ -112,5 +112,7 @@ def test_malformed_fault_header(http: httpx.Client) -> None:
 
 def test_faults_off_by_default(tmp_path: Path) -> None:
     with start(tmp_path) as srv, httpx.Client(base_url=srv.base_url) as h:
-        r = h.post("/responses", json={"input": "hi"}, headers=_fault("status=500"))
+        r = h.post(
+            "/responses", json={"model": "respnb-demo", "input": "hi"}, headers=_fault("status=500")
+        )
         assert r.status_code == 200 and r.json()["status"] == "completed"

@@ -65,7 +65,12 @@ def test_sdk_client_closes_then_resumes(client: OpenAI, k: int) -> None:
 
 
 def test_injected_drop_then_resume(server: RunningServer, http: httpx.Client) -> None:
-    body = {"input": "Tell me about volcanoes", "background": True, "stream": True}
+    body = {
+        "model": "respnb-demo",
+        "input": "Tell me about volcanoes",
+        "background": True,
+        "stream": True,
+    }
     lines: list[str] = []
     with (
         http.stream(

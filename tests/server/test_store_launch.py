@@ -36,7 +36,9 @@ def test_stop_marks_running_background_failed(tmp_path: Path) -> None:
 def test_crashed_run_is_failed_on_startup(tmp_path: Path) -> None:
     db = tmp_path / "s.sqlite3"
     with serve_in_thread(db_path=db) as srv, httpx.Client(base_url=srv.base_url) as h:
-        rid = h.post("/responses", json={"input": "hi", "background": True}).json()["id"]
+        rid = h.post(
+            "/responses", json={"model": "respnb-demo", "input": "hi", "background": True}
+        ).json()["id"]
         wait_until(
             lambda: h.get(f"/responses/{rid}").json()["status"] == "completed",
             what=f"response {rid} completed",
@@ -74,7 +76,10 @@ async def test_many_concurrent_background_runs(tmp_path: Path) -> None:
         async with httpx.AsyncClient(base_url=srv.base_url, limits=limits, timeout=60) as h:
             created = await asyncio.gather(
                 *(
-                    h.post("/responses", json={"input": f"task {i}", "background": True})
+                    h.post(
+                        "/responses",
+                        json={"model": "respnb-demo", "input": f"task {i}", "background": True},
+                    )
                     for i in range(n)
                 )
             )

@@ -129,4 +129,4 @@ class AsyncFiles:
                 ) from exc
             if response.status_code >= 400:
                 await response.aread()
-                raise make_status_error(response, redact=self._api.profile.secrets())
+                raise make_status_error(response, redact=self._api.secrets())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any
 
 from starlette.requests import Request
@@ -12,6 +11,7 @@ from starlette.routing import BaseRoute, Route
 
 from .errors import ApiError, bad_request
 from .faults import Fault
+from .guard import Limits, parse_json_body
 from .idempotency import IdempotencyCache, body_digest
 from .paging import paginate, query_int, query_order
 from .runs import Run
@@ -38,17 +38,11 @@ def _fault(request: Request) -> Fault | None:
 
 
 async def read_json(request: Request) -> Any:
-    """The JSON body (400 if it is not JSON)."""
-    raw = await request.body()
-    if not raw.strip():
-        return {}
-    try:
-        return json.loads(raw)
-    except ValueError:
-        raise bad_request(
-            "We could not parse the JSON body of your request. Send valid JSON with "
-            "'Content-Type: application/json'."
-        ) from None
+    """The JSON body (400 if it is not JSON); parsed and checked once by the guard."""
+    state = request.scope.get("state") or {}
+    if "respnb_json" in state:
+        return state["respnb_json"]
+    return parse_json_body(await request.body(), Limits().max_depth)
 
 
 def _view(request: Request, resp: dict[str, Any]) -> JSONResponse:

@@ -38,6 +38,7 @@ from .dialects import Dialect
 from .errors import ApiError, error_body
 from .faults import FaultInjector
 from .files import Files
+from .guard import Guard, Limits, limits_for
 from .idempotency import IdempotencyCache
 from .service import ResponseService
 from .store import Store
@@ -63,6 +64,10 @@ class ServerConfig:
     """Loopback URL that gets a signed event when a background response ends."""
     webhook_secret: str | None = field(default=None, repr=False)
     """``whsec_<base64>`` signing secret of the webhooks (required with ``webhook_url``)."""
+    host: str = "127.0.0.1"
+    """The bound address: the ``Host`` header may name it (besides the loopback names)."""
+    limits: Limits | None = None
+    """Hosts and body limits of the request guard (default: :func:`limits_for` ``host``)."""
 
 
 class _Gate:
@@ -197,4 +202,5 @@ def create_app(config: ServerConfig) -> ASGIApp:
     app.state.batches = batches
     app.state.config = config
     app.state.idempotency = IdempotencyCache()
-    return _Gate(app, config, dialect, FaultInjector(config.faults))
+    guarded = Guard(app, config.limits or limits_for(config.host))
+    return _Gate(guarded, config, dialect, FaultInjector(config.faults))

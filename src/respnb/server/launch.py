@@ -31,7 +31,7 @@ from typing import Any
 import httpx
 import uvicorn
 
-from respnb._home import home
+from respnb._home import home, local_token, private_file
 
 from .app import ServerConfig, create_app
 
@@ -217,7 +217,7 @@ def _lock(path: Path) -> Any:
     except ImportError:  # pragma: no cover - Windows: no lock, a rare double start is harmless
         yield
         return
-    with open(path, "a+") as fh:
+    with open(private_file(path), "a+") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
             yield
@@ -237,10 +237,12 @@ def ensure_local_server(timeout: float = 20.0) -> str:
         port = int(sock.getsockname()[1])
         sock.close()
         db = root / "server.sqlite3"
-        log = open(root / "server.log", "ab")  # noqa: SIM115 - handed to the child
+        private_file(db)
+        local_token()  # the server requires it; the local profile sends it
+        log = open(private_file(root / "server.log"), "ab")  # noqa: SIM115 - handed to the child
         cmd = [
             *(sys.executable, "-m", "respnb", "serve", "--port", str(port), "--db", str(db)),
-            *("--idle-timeout", str(IDLE_TIMEOUT)),
+            *("--idle-timeout", str(IDLE_TIMEOUT), "--api-key-file", str(root / "server.token")),
         ]
         pace = _local_pace()
         if pace:
@@ -274,7 +276,7 @@ def ensure_local_server(timeout: float = 20.0) -> str:
             "idle_timeout": IDLE_TIMEOUT,
             "started_at": time.time(),
         }
-        record_path.write_text(json.dumps(record))
+        private_file(record_path).write_text(json.dumps(record))
         print(
             f"respnb: started the local server at {base_url} (pid {proc.pid}, log "
             f"{record['log']}); it stops after {IDLE_TIMEOUT / 60:.0f} idle minutes, or with "

@@ -245,7 +245,9 @@ class Run:
         loop = asyncio.get_running_loop()
         start, deltas, count = loop.time(), 0, 0
         pace = self.pace
-        for event in generate(self.request, new_id):
+        # The engine runs in a worker thread: a big request must not stall the event loop.
+        events = await asyncio.to_thread(_generate_all, self.request)
+        for event in events:
             self._emit_item(event)
             count += 1
             if pace and str(event.get("type", "")).endswith(".delta"):
@@ -269,6 +271,10 @@ class Run:
         if self._on_complete is not None:
             await self._on_complete(self)  # e.g. append to the conversation, before it shows
         self._lifecycle("response.incomplete" if status == "incomplete" else "response.completed")
+
+
+def _generate_all(request: EngineRequest) -> list[dict[str, Any]]:
+    return list(generate(request, new_id))
 
 
 _TERMINAL = frozenset({"response.completed", "response.failed", "response.incomplete", "error"})

@@ -11,6 +11,7 @@ containing "ask me" leaves the task ``pending`` (waiting for the user) until con
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import AsyncIterator
@@ -180,7 +181,7 @@ class ResponseService:
     async def create(self, raw: Any, *, origin: str, fault: Fault | None) -> Run:
         """Validate, resolve context, persist the new response and start its run."""
         given_model = raw.get("model") if isinstance(raw, dict) else None
-        body = validate_create(raw)
+        body = await asyncio.to_thread(validate_create, raw)  # linear, but off the event loop
         self.dialect.check_create(body)
         if body.get("task_id"):
             return await self._continue_task(body, origin=origin, fault=fault)
@@ -196,6 +197,10 @@ class ResponseService:
             dialect=self.dialect.name,
             response_id=rid,
         )
+        if not given_model and self.dialect.name != "manus":
+            raise bad_request(  # as OpenAI: an empty body or one without a model is a 400
+                "Missing required parameter: 'model'.", "model", code="missing_required_parameter"
+            )
         prompt = _texts([i for i in inputs if i.get("role") == "user"])
         private: dict[str, Any] = {
             "created": time.time(),
@@ -331,13 +336,15 @@ class ResponseService:
 
     async def _finish(self, run: Run) -> None:
         resp = run.resp
-        if resp.get("store", True) and not run.deleted:
-            self.persist_nowait(resp, run.last_seq)
-            await self.store.flush()
-        if self.webhooks is not None and run.background and not run.deleted:
-            self.webhooks.response_finished(resp)  # once stored: receivers fetch it after
-        if self.runs.get(run.id) is run:
-            del self.runs[run.id]
+        try:
+            if resp.get("store", True) and not run.deleted:
+                self.persist_nowait(resp, run.last_seq)
+                await self.store.flush()
+            if self.webhooks is not None and run.background and not run.deleted:
+                self.webhooks.response_finished(resp)  # once stored: receivers fetch it after
+        finally:  # a failed store write must not leave the run live (the idle exit waits on it)
+            if self.runs.get(run.id) is run:
+                del self.runs[run.id]
 
     # ------------------------------------------------------------------ replay
     @staticmethod

@@ -28,6 +28,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from respnb._home import private_file
+
 __all__ = ["Store", "dumps"]
 
 _SCHEMA = """
@@ -77,6 +79,8 @@ def dumps(obj: Any) -> str:
 
 
 def _connect(path: str) -> sqlite3.Connection:
+    if path != ":memory:" and not path.startswith("file:"):
+        private_file(Path(path))  # 0600 before SQLite creates it (its -wal/-shm follow)
     conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")

@@ -70,10 +70,10 @@ def check_webhook_secret(secret: str) -> str:
         raise ValueError("--webhook-secret is required with --webhook-url (as 'whsec_<base64>').")
     try:
         sign(secret, "check", 0, b"")
-    except ValueError:
+    except ValueError as exc:  # not base64, or too short to resist forgery
         raise ValueError(
-            "--webhook-secret must be 'whsec_' followed by base64, e.g. "
-            "whsec_" + "MDEyMzQ1Njc4OWFiY2RlZg==" + " (the receiver must use the same secret)."
+            f"--webhook-secret must be 'whsec_' followed by base64 of at least 16 bytes ({exc}), "
+            "e.g. whsec_" + "MDEyMzQ1Njc4OWFiY2RlZg==" + " (the receiver must use the same secret)."
         ) from None
     return secret
 

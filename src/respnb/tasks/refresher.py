@@ -19,6 +19,7 @@ from concurrent.futures import Future
 from functools import partial
 from typing import Any, Protocol, TypeVar
 
+from respnb._redact import strip_userinfo
 from respnb.types import TERMINAL_STATUSES, Response
 
 from .registry import TaskRecord, TaskRegistry
@@ -52,7 +53,7 @@ ClientFactory = Callable[[str | None, str | None, Any], Any]
 
 
 def _key(name: str | None, base_url: str | None) -> tuple[str, str]:
-    return (name or "", (base_url or "").rstrip("/"))
+    return (name or "", strip_userinfo(base_url or "").rstrip("/"))  # as the registry stores it
 
 
 class Refresher:

@@ -22,7 +22,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from respnb._home import home
+from respnb._home import home, private_file
+from respnb._redact import strip_userinfo
 from respnb.types import TERMINAL_STATUSES, Response
 
 from ._fields import fields_from_response, make_title, prompt_of
@@ -156,6 +157,7 @@ class TaskRegistry:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
         self._listeners: list[Listener] = []
+        private_file(self.path)  # 0600 before SQLite creates it (its -wal/-shm follow)
         self._conn = sqlite3.connect(
             str(self.path), timeout=busy_timeout, isolation_level=None, check_same_thread=False
         )
@@ -246,7 +248,8 @@ class TaskRegistry:
     ) -> TaskRecord:
         """Record what ``response`` says (plus the request ``body`` on create)."""
         values = fields_from_response(response)
-        values.update(profile=profile, base_url=base_url, cursor=cursor, source=source)
+        url = strip_userinfo(base_url) if base_url else base_url  # never store credentials
+        values.update(profile=profile, base_url=url, cursor=cursor, source=source)
         prompt = prompt_of(body)
         if prompt is not None:
             values["prompt"] = prompt

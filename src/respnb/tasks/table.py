@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from respnb._pricing import frame_costs
 
 from ._attach import follow
+from ._csvsafe import neutralize
 from ._snapshot import FrameSnapshot
 from .refresher import Refresher
 from .registry import TaskRecord, TaskRegistry
@@ -266,10 +267,15 @@ class TaskTable:
             self._snapshot.save_in_background(cache, stamp)
         return cache
 
-    def to_csv(self, path: str | Path, **filters: Any) -> Path:
-        """Write :meth:`frame` (with ``filters``) as CSV; returns the path."""
+    def to_csv(self, path: str | Path, *, safe: bool = True, **filters: Any) -> Path:
+        """Write :meth:`frame` (with ``filters``) as CSV; returns the path.
+
+        ``safe`` (default): text cells starting with ``= + - @``, tab or CR get a leading
+        ``'`` so spreadsheets show them instead of running them (:mod:`._csvsafe`). Lines end
+        in CRLF (RFC 4180), so a cell holding a CR or LF is quoted."""
         out = Path(path)
-        self.frame(**filters).to_csv(out, index=False)
+        frame = self.frame(**filters)
+        (neutralize(frame) if safe else frame).to_csv(out, index=False, lineterminator="\r\n")
         return out
 
     def to_parquet(self, path: str | Path, **filters: Any) -> Path:

@@ -5,6 +5,9 @@ Headers ``webhook-id``, ``webhook-timestamp`` (unix seconds) and ``webhook-signa
 HMAC-SHA256 keyed with the base64-decoded secret (after stripping ``whsec_``). Any matching
 signature is accepted (constant-time compare); timestamps more than ``tolerance`` seconds old
 or ahead are rejected; the raw bytes are verified before parsing; ids are deduplicated.
+Secrets shorter than :data:`MIN_SECRET_BYTES` (``whsec_`` alone, a few characters) are
+refused: anyone could forge their signatures. The receiver remembers an id only once its
+handler succeeded (a failed handler answers 500, and the sender's retry is handled again).
 
 The event carries only the response id, so the receiver fetches the response after a
 verified event (through the refresher) and the registry and board update from that.
@@ -17,16 +20,18 @@ import binascii
 import hashlib
 import hmac
 import json
+import logging
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
+from respnb._signing import MIN_SECRET_BYTES, sign
 from respnb._signing import secret_key as _key
-from respnb._signing import sign
 
 __all__ = [
+    "MIN_SECRET_BYTES",
     "WebhookReceiver",
     "WebhookVerificationError",
     "WebhookVerifier",
@@ -38,6 +43,9 @@ class WebhookVerificationError(ValueError):
     """A webhook was rejected; the message says why (never echoing the secret)."""
 
 
+log = logging.getLogger("respnb.tasks.webhooks")
+
+
 class WebhookVerifier:
     """Verifies Standard Webhooks requests and remembers the ids already accepted."""
 
@@ -47,6 +55,7 @@ class WebhookVerifier:
         self._key = _key(secret)
         self.tolerance = tolerance
         self._seen: OrderedDict[str, None] = OrderedDict()
+        self._pending: set[str] = set()
         self._remember = remember
         self._lock = threading.Lock()
 
@@ -54,12 +63,19 @@ class WebhookVerifier:
         return f"WebhookVerifier(tolerance={self.tolerance})"
 
     def verify(
-        self, headers: Mapping[str, str], body: bytes, *, now: float | None = None
+        self,
+        headers: Mapping[str, str],
+        body: bytes,
+        *,
+        now: float | None = None,
+        pending: bool = False,
     ) -> dict[str, Any]:
         """Check one request and return its parsed JSON payload.
 
         Raises :class:`WebhookVerificationError` for missing headers, a bad or stale
         timestamp, no matching signature, a replayed id, or a body that is not JSON.
+        The id is remembered at once, or with ``pending=True`` held until :meth:`settle`
+        (meanwhile the same id is refused too).
         """
         h = {k.lower(): v for k, v in headers.items()}
         msg_id, ts_raw, sig_header = (
@@ -95,19 +111,32 @@ class WebhookVerifier:
                 matched = True
         if not matched:
             raise WebhookVerificationError("no matching webhook signature")
-        with self._lock:
-            if msg_id in self._seen:
-                raise WebhookVerificationError(f"webhook {msg_id!r} was already received")
-            self._seen[msg_id] = None
-            while len(self._seen) > self._remember:
-                self._seen.popitem(last=False)
         try:
             payload = json.loads(body)
         except ValueError:
             raise WebhookVerificationError("webhook body is not JSON") from None
         if not isinstance(payload, dict):
             raise WebhookVerificationError("webhook body is not a JSON object")
+        with self._lock:
+            if msg_id in self._seen or msg_id in self._pending:
+                raise WebhookVerificationError(f"webhook {msg_id!r} was already received")
+            if pending:
+                self._pending.add(msg_id)
+            else:
+                self._remember_id(msg_id)
         return payload
+
+    def _remember_id(self, msg_id: str) -> None:
+        self._seen[msg_id] = None
+        while len(self._seen) > self._remember:
+            self._seen.popitem(last=False)
+
+    def settle(self, msg_id: str, *, handled: bool) -> None:
+        """End a ``pending`` id: remembered if ``handled``, else free to arrive again."""
+        with self._lock:
+            self._pending.discard(msg_id)
+            if handled:
+                self._remember_id(msg_id)
 
 
 EventHandler = Callable[[dict[str, Any]], Awaitable[None] | None]
@@ -134,6 +163,7 @@ class WebhookReceiver:
         self.path = path
         self.accepted = 0
         self.rejected = 0
+        self.failed = 0
         self._server: Any = None
         self._thread: threading.Thread | None = None
         self.url: str | None = None
@@ -151,14 +181,22 @@ class WebhookReceiver:
         async def receive(request: Request) -> Response:
             body = await request.body()
             try:
-                payload = self.verifier.verify(dict(request.headers), body)
+                payload = self.verifier.verify(dict(request.headers), body, pending=True)
             except WebhookVerificationError as exc:
                 self.rejected += 1
                 return JSONResponse({"error": str(exc)}, status_code=400)
+            msg_id = request.headers["webhook-id"]
+            try:
+                result = self.on_event(payload)
+                if result is not None:
+                    await result
+            except Exception:
+                self.verifier.settle(msg_id, handled=False)  # the sender's retry is handled
+                self.failed += 1
+                log.exception("the webhook handler failed on %s", msg_id)
+                return JSONResponse({"error": "the handler failed; retry"}, status_code=500)
+            self.verifier.settle(msg_id, handled=True)
             self.accepted += 1
-            result = self.on_event(payload)
-            if result is not None:
-                await result
             return Response(status_code=204)
 
         return Starlette(routes=[Route(self.path, receive, methods=["POST"])])

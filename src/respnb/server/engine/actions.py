@@ -43,10 +43,14 @@ def computer_call(em: Emitter) -> Iterator[Event]:
     yield from em.whole(item)
 
 
+_PATH = re.compile(r"(?<![\w./-])[\w./-]+\.[A-Za-z]{1,5}\b")
+"""A file path: starts only where a path can (linear on one long token)."""
+
+
 def apply_patch_call(em: Emitter, prompt: str) -> Iterator[Event]:
     """An apply_patch_call creating a file named in the prompt (else ``notes.md``)."""
-    found = re.search(r"\b[\w./-]+\.[A-Za-z]{1,5}\b", prompt)
-    path = found.group(0) if found else "notes.md"
+    found = _PATH.search(prompt)
+    path = found.group(0).lstrip("./-") if found else "notes.md"
     body = "\n".join(f"+{line}" for line in ["# Notes", "", prompt.strip() or "(empty)"])
     item = {
         "id": em.new_id("apc"),

@@ -4,14 +4,26 @@
 dates, e-mail addresses, URLs and keywords. :meth:`Hints.string_for` picks the string a
 property plausibly wants from its name (``location`` -> a place named in the prompt, ``query``
 -> the prompt, ``participants`` -> the people named, ...).
+
+Bounded work on any prompt: only the first :data:`HINT_CHARS` characters are read, every
+expression here is linear (none can start inside a token it would then rescan), and each hint
+list keeps at most :data:`MAX_HINTS` entries.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
 
-__all__ = ["STOPWORDS", "Hints", "keywords", "words"]
+__all__ = ["HINT_CHARS", "MAX_HINTS", "STOPWORDS", "Hints", "keywords", "words"]
+
+HINT_CHARS = 20_000
+"""Characters of a prompt that hints are read from."""
+MAX_HINTS = 64
+"""Most entries of one hint list (proper nouns, numbers, e-mails...)."""
 
 _STOP_TEXT = """
 a about above after again all also am an and any are as at be been before being below between
@@ -43,6 +55,26 @@ _TEXT_KEYS = ("query", "search", "question", "prompt", "text", "input", "message
 _DATE_KEYS = ("date", "day", "when", "time", "deadline")
 
 
+_PROPER = re.compile(rf"(?<![\w'-]){_CAP}{_WORD}+(?:\s+{_CAP}{_WORD}+)*")
+_PAIR = re.compile(rf"(?<![\w-]){_CAP}{_PLAIN}+(?: {_CAP}{_PLAIN}+){{0,3}}, {_CAP}{_PLAIN}+")
+_PEOPLE = re.compile(r"\b([A-Z][a-z]+)\s+(?:and|&)\s+([A-Z][a-z]+)\b")
+_QUOTED = re.compile(r"\"([^\"]{1,80})\"|'([^']{2,80})'")
+_URL = re.compile(r"https?://[^\s\"'<>)]+")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.]+")
+_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.]\d)")
+
+
+def _first(matches: Iterator[re.Match[str]], *groups: int) -> list[Any]:
+    """The first :data:`MAX_HINTS` matches (their ``groups`` when given)."""
+    out: list[Any] = []
+    for m in matches:
+        out.append(m.group(*groups) if groups else m)
+        if len(out) >= MAX_HINTS:
+            break
+    return out
+
+
 def words(text: str) -> list[str]:
     """Lower-case word tokens of ``text`` (letters, digits, apostrophes)."""
     return re.findall(r"[a-z0-9][a-z0-9']*", text.lower())
@@ -55,13 +87,18 @@ def keywords(text: str, limit: int = 8) -> list[str]:
         w = w.removesuffix("'s")
         if len(w) > 2 and w not in STOPWORDS and w not in seen:
             seen.append(w)
-    return seen[:limit]
+            if len(seen) >= limit:
+                break
+    return seen
 
 
 def _opens_sentence(prompt: str, start: int) -> bool:
-    before = prompt[:start]
-    stripped = before.rstrip()
-    return not stripped or stripped[-1] in ".!?:;\"'(" or "\n" in before[len(stripped) :]
+    i = start - 1
+    newline = False
+    while i >= 0 and prompt[i].isspace():
+        newline = newline or prompt[i] == "\n"
+        i -= 1
+    return i < 0 or prompt[i] in ".!?:;\"'(" or newline
 
 
 def _proper_nouns(prompt: str) -> tuple[list[str], list[str]]:
@@ -72,7 +109,10 @@ def _proper_nouns(prompt: str) -> tuple[list[str], list[str]]:
     """
     proper: list[str] = []
     initial: list[str] = []
-    for m in re.finditer(rf"\b{_CAP}{_WORD}+(?:\s+{_CAP}{_WORD}+)*", prompt):
+    known: set[str] = set()
+    for m in _PROPER.finditer(prompt):
+        if len(proper) >= MAX_HINTS:
+            break
         groups: list[list[str]] = [[]]
         first_group_at_start = True
         for i, part in enumerate(m.group(0).split()):
@@ -86,8 +126,9 @@ def _proper_nouns(prompt: str) -> tuple[list[str], list[str]]:
         opens = _opens_sentence(prompt, m.start())
         for g_index, group in enumerate(groups):
             name = " ".join(group).removesuffix("'s")
-            if not name or name in proper:
+            if not name or name in known:
                 continue
+            known.add(name)
             proper.append(name)
             if opens and g_index == 0 and first_group_at_start and len(group) == 1:
                 initial.append(name)
@@ -113,14 +154,15 @@ class Hints:
 
     @classmethod
     def from_prompt(cls, prompt: str) -> Hints:
-        """Read the prompt once."""
-        quoted = [a or b for a, b in re.findall(r"\"([^\"]{1,80})\"|'([^']{2,80})'", prompt)]
-        urls = re.findall(r"https?://[^\s\"'<>)]+", prompt)
-        emails = re.findall(r"[\w.+-]+@[\w-]+\.[\w.]+", prompt)
-        dates = re.findall(r"\b\d{4}-\d{2}-\d{2}\b", prompt)
-        numbers = [float(n) for n in re.findall(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.]\d)", prompt)]
-        weekdays = [w.capitalize() for w in words(prompt) if w in _WEEKDAYS]
-        proper, initial = _proper_nouns(prompt)
+        """Read the prompt once (its first :data:`HINT_CHARS` characters)."""
+        head = prompt[:HINT_CHARS]
+        quoted = [a or b for a, b in _first(_QUOTED.finditer(head), 1, 2)]
+        urls = [m[0] for m in _first(_URL.finditer(head))]
+        emails = [m[0] for m in _first(_EMAIL.finditer(head))]
+        dates = [m[0] for m in _first(_DATE.finditer(head))]
+        numbers = [float(m[0]) for m in _first(_NUMBER.finditer(head))]
+        weekdays = [w.capitalize() for w in words(head) if w in _WEEKDAYS][:MAX_HINTS]
+        proper, initial = _proper_nouns(head)
         return cls(
             prompt,
             quoted,
@@ -130,19 +172,50 @@ class Hints:
             dates,
             emails,
             urls,
-            keywords(prompt),
+            keywords(head),
             initial,
         )
+
+    @cached_property
+    def _head(self) -> str:
+        return self.prompt[:HINT_CHARS]
+
+    @cached_property
+    def _lower_words(self) -> frozenset[str]:
+        return frozenset(words(self._head))
+
+    @cached_property
+    def _mention_cache(self) -> dict[str, bool]:
+        return {}
+
+    def mentions(self, phrase: str) -> bool:
+        """Whether the prompt contains ``phrase`` as whole words (case-insensitive)."""
+        low = phrase.lower()
+        cache = self._mention_cache
+        if low in cache:
+            return cache[low]
+        if re.fullmatch(r"[a-z0-9][a-z0-9']*", low):
+            found = low in self._lower_words
+        elif len(cache) < MAX_HINTS:
+            found = re.search(rf"\b{re.escape(low)}\b", self._head.lower()) is not None
+        else:
+            found = False
+        cache[low] = found
+        return found
 
     # ------------------------------------------------------------ strings
     def phrase(self) -> str:
         """A title for the prompt's subject: a quoted phrase, an 'a/the X Y' phrase, keywords."""
+        return self._phrase
+
+    @cached_property
+    def _phrase(self) -> str:
         if self.quoted:
             return self.quoted[0]
         m = re.search(
-            r"\b(?:a|an|the)\s+((?:[a-z][a-z-]+\s+){0,2}[a-z][a-z-]+?)"
+            r"\b(?:a|an|the)\s+((?:[a-z][a-z-]{0,40}\s+){0,2}[a-z][a-z-]{0,40}?)"
             r"(?=\s+(?:on|at|in|for|with|about|to|from|by)\b|[.,!?]|$)",
-            self.prompt,
+            self._head,
             re.IGNORECASE,
         )
         if m:
@@ -152,10 +225,7 @@ class Hints:
     def string_for(self, key: str, index: int = 0) -> str | None:
         """The string a property named ``key`` plausibly wants, or None if the prompt has none."""
         k = key.lower()
-        pairs = re.findall(rf"\b{_CAP}{_PLAIN}+(?: {_CAP}{_PLAIN}+)*, {_CAP}{_PLAIN}+", self.prompt)
-        people = self.people_like()
-        named = [p for p in self.proper if p not in self.initial] + self.initial
-        places = pairs + [p for p in named if p not in people]
+        people, places = self._people_places
         if any(s in k for s in _PLACE_KEYS):
             pool = places or self.proper
             return pool[index % len(pool)] if pool else None
@@ -167,7 +237,7 @@ class Hints:
             pool = self.dates or self.weekdays
             return pool[index % len(pool)] if pool else None
         if any(s in k for s in _PEOPLE_KEYS):
-            pool = people + [p for p in self.proper if p not in people]
+            pool = people + [p for p in self.proper if p not in set(people)]
             return pool[index % len(pool)] if pool else None
         if any(s in k for s in _TITLE_KEYS):
             return self.phrase()
@@ -177,10 +247,18 @@ class Hints:
             return self.quoted[index % len(self.quoted)]
         return None
 
+    @cached_property
+    def _people_places(self) -> tuple[list[str], list[str]]:
+        pairs = [m[0] for m in _first(_PAIR.finditer(self._head))]
+        people = self.people_like()
+        initial = set(self.initial)
+        named = [p for p in self.proper if p not in initial] + self.initial
+        known = set(people)
+        return people, pairs + [p for p in named if p not in known]
+
     def people_like(self) -> list[str]:
         """Proper nouns that look like first names (one word, joined by 'and' or commas)."""
-        m = re.findall(r"\b([A-Z][a-z]+)\s+(?:and|&)\s+([A-Z][a-z]+)\b", self.prompt)
-        return [n for pair in m for n in pair]
+        return [n for m in _first(_PEOPLE.finditer(self._head)) for n in m.groups()]
 
     def number_for(self, key: str) -> float | None:
         """A number the prompt offers (the first one), or None."""

@@ -1,8 +1,9 @@
 """A string matching a JSON-schema ``pattern`` (a regular expression), when one is simple enough.
 
 Walks Python's own parse tree of the expression: literals, classes, ranges, repeats, groups,
-alternations, anchors and back references. Lookarounds are ignored; the caller checks the
-result with :func:`re.search` and falls back if it does not match.
+alternations, anchors and back references. Lookarounds are ignored; the result is checked
+against the client's expression with a time limit (:mod:`.userregex`) and dropped if it does not
+match. Samples are capped at :data:`MAX_SAMPLE` characters (``(a{1000}){1000}`` gives none).
 """
 
 from __future__ import annotations
@@ -11,7 +12,17 @@ import importlib
 import re
 from typing import Any
 
-__all__ = ["sample_for_pattern"]
+from . import userregex
+
+__all__ = ["MAX_SAMPLE", "sample_for_pattern"]
+
+MAX_SAMPLE = 4096
+"""Longest sample built for a pattern (characters)."""
+
+
+class _TooLong(Exception):
+    pass
+
 
 _parser: Any = importlib.import_module("re._parser")
 _C: Any = importlib.import_module("re._constants")
@@ -70,7 +81,10 @@ def _walk(tree: Any, groups: dict[int, str]) -> str:
         elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT, getattr(_C, "POSSESSIVE_REPEAT", None)):
             low, high, sub = arg
             times = low if low > 0 else min(1, high)
-            out.append("".join(_walk(sub, groups) for _ in range(times)))
+            piece = _walk(sub, groups) if times else ""
+            if len(piece) * times > MAX_SAMPLE:
+                raise _TooLong
+            out.append(piece * times)
         elif op is _C.SUBPATTERN:
             group, _add, _del, sub = arg
             text = _walk(sub, groups)
@@ -82,13 +96,17 @@ def _walk(tree: Any, groups: dict[int, str]) -> str:
         elif op is _C.GROUPREF:
             out.append(groups.get(arg, ""))
         # AT (anchors), ASSERT, ASSERT_NOT and anything else produce no text.
+        if sum(map(len, out)) > MAX_SAMPLE:
+            raise _TooLong
     return "".join(out)
 
 
 def sample_for_pattern(pattern: str) -> str | None:
     """A string that :func:`re.search` finds ``pattern`` in, or None if none could be built."""
+    if len(pattern) > userregex.MAX_PATTERN:
+        return None
     try:
         text = _walk(_parser.parse(pattern), {})
-        return text if re.search(pattern, text) else None
-    except (re.error, RecursionError, TypeError, ValueError, IndexError):
+    except (re.error, RecursionError, TypeError, ValueError, IndexError, OverflowError, _TooLong):
         return None
+    return text if userregex.search(pattern, text) else None

@@ -4,7 +4,9 @@
 ``const``, ``enum``, ``default``, every type with its bounds, ``format`` and ``pattern``)
 and builds a value that satisfies it, preferring what the prompt offers (:class:`Hints`):
 a place for ``location``, the people named for ``participants``, a number, a weekday.
-Deterministic: the same schema and prompt give the same value.
+Deterministic: the same schema and prompt give the same value. The work is bounded: after
+:data:`BUDGET` schema steps the rest of the value is ``null`` (client patterns run with a time
+limit, see :mod:`.userregex`).
 """
 
 from __future__ import annotations
@@ -12,14 +14,17 @@ from __future__ import annotations
 import copy
 import hashlib
 import math
-import re
 import uuid
 from typing import Any
 
+from . import userregex
 from .hints import Hints
 from .patterns import sample_for_pattern
 
-__all__ = ["instance_for"]
+__all__ = ["BUDGET", "instance_for"]
+
+BUDGET = 20_000
+"""Schema steps (``$ref`` resolutions and values built) one instance may take."""
 
 _MAX_DEPTH = 4  # below this depth only required properties and minimal arrays are built
 _HARD_DEPTH = 24
@@ -66,11 +71,17 @@ class _Builder:
     def __init__(self, root: Any, hints: Hints) -> None:
         self.root = root
         self.hints = hints
+        self.steps = 0
+
+    def spent(self) -> bool:
+        """Count one step; True once the budget is used up."""
+        self.steps += 1
+        return self.steps > BUDGET
 
     # ------------------------------------------------------------ structure
     def resolve(self, schema: Any, seen: int = 0) -> Any:
         """Follow ``$ref`` and merge ``allOf`` until a plain schema remains."""
-        if not isinstance(schema, dict) or seen > 32:
+        if not isinstance(schema, dict) or seen > 32 or self.spent():
             return schema
         if isinstance(schema.get("$ref"), str):
             target = self.pointer(schema["$ref"])
@@ -101,7 +112,7 @@ class _Builder:
         return node
 
     def value(self, schema: Any, key: str, depth: int, index: int) -> Any:
-        if depth > _HARD_DEPTH:  # an unsatisfiable recursive schema: give up with null
+        if depth > _HARD_DEPTH or self.spent():  # unsatisfiable or too big: give up with null
             return None
         schema = self.resolve(schema)
         if schema is True or not isinstance(schema, dict):
@@ -138,9 +149,8 @@ class _Builder:
         return real[0] if real else resolved[0]
 
     def pick_enum(self, options: list[Any], index: int) -> Any:
-        prompt = self.hints.prompt.lower()
-        for opt in options:
-            if isinstance(opt, str) and opt and re.search(rf"\b{re.escape(opt.lower())}\b", prompt):
+        for opt in options[:64]:
+            if isinstance(opt, str) and opt and self.hints.mentions(opt):
                 return opt
         return copy.deepcopy(options[index % len(options)])
 
@@ -271,10 +281,8 @@ def _bound(pick: Any, a: float | None, b: float | None) -> float | None:
 
 
 def _searches(pattern: str, text: str) -> bool:
-    try:
-        return re.search(pattern, text) is not None
-    except re.error:
-        return True
+    found = userregex.search(pattern, text)
+    return True if found is None else found
 
 
 def _vary(value: Any, i: int) -> Any:

@@ -103,9 +103,13 @@ class Emitter:
     def deltas(self, kind: str, item_id: str, text: str, **extra: Any) -> Iterator[Event]:
         """One ``kind`` delta event per allowed token; the text sent ends in :attr:`streamed`."""
         self.streamed = ""
-        for token in self.take(split_tokens(text)):
-            self.streamed += token
-            yield self.at(kind, item_id, **extra, delta=token)
+        sent: list[str] = []  # joined once: += on an attribute copies the text every time
+        try:
+            for token in self.take(split_tokens(text)):
+                sent.append(token)
+                yield self.at(kind, item_id, **extra, delta=token)
+        finally:
+            self.streamed = "".join(sent)
 
     # ------------------------------------------------------------ message
     def message(self, parts: list[TextPart], role: str = "assistant") -> Iterator[Event]:

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from .request import EngineRequestError, as_list
+from .schema_bounds import bounds_problem
 
 __all__ = ["validate_body"]
 
@@ -98,7 +99,7 @@ def _check_tool(tool: Any, i: int) -> None:
         if kind == "function" and params is not None and not isinstance(params, dict):
             _fail(f"{where}.parameters must be a JSON schema object.", f"{where}.parameters")
         elif kind == "function" and params is not None:
-            problem = schema_problem(params, "parameters")
+            problem = schema_problem(params, "parameters") or bounds_problem(params, "parameters")
             if problem is not None:
                 _fail(f"Invalid schema for function {name!r}: {problem}", f"{where}.parameters")
     elif kind == "file_search":
@@ -171,6 +172,9 @@ def _check_format(body: dict[str, Any]) -> None:
             )
         if not isinstance(fmt.get("schema"), dict):
             _fail("text.format.schema must be a JSON schema object.", "text.format.schema")
+        problem = bounds_problem(fmt["schema"], "text.format.schema")
+        if problem is not None:
+            _fail(f"Invalid schema for response_format {name!r}: {problem}", "text.format.schema")
 
 
 def _check_reasoning(body: dict[str, Any]) -> None:
