@@ -419,6 +419,12 @@ def _server(data: dict[str, Any], verdicts: Verdicts) -> list[str]:
     return lines
 
 
+def _saved(data: dict[str, Any], verdicts: Verdicts) -> list[str]:
+    from bench_saved import INTRO, section
+
+    return [INTRO, "", *section(data)]
+
+
 # name -> (title, script, renderer)
 SECTIONS = {
     "pipeline": ("Streaming pipeline", "bench_pipeline.py", _pipeline),
@@ -426,6 +432,7 @@ SECTIONS = {
     "tasks": ("Background tasks, history and the task board", "bench_tasks.py", _tasks),
     "server": ("Local server and the clients on it", "bench_server.py", _server),
     "notebook_weight": ("Saved notebook weight", "notebook_weight.py", _notebook_weight),
+    "saved": ("Saved answers: size per answered cell", "bench_saved.py", _saved),
 }
 
 from _report_batch import TITLE as _BATCH_TITLE  # noqa: E402

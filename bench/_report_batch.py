@@ -103,7 +103,7 @@ def splice(perf_md: Path, data: dict[str, Any]) -> None:
         ]
     )
     text = perf_md.read_text()
-    pattern = re.compile(rf"## {re.escape(TITLE)} .*?(?=\n## |\Z)", re.S)
+    pattern = re.compile(rf"## {re.escape(TITLE)} .*?(?=\n## |\n<!-- |\Z)", re.S)
     text = (
         pattern.sub(lambda _m: section.rstrip() + "\n", text)
         if pattern.search(text)

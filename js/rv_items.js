@@ -1,16 +1,15 @@
-// One renderer per output item kind. Model-produced strings enter the DOM as text, through
-// renderMarkdown() (sanitized) or through highlight() (sanitized); URLs through safeUrl().
+// @ts-check
+// One renderer per (non-streaming-text) output item kind; messages and reasoning live in
+// rv_message.js. Model-produced strings enter the DOM as text, through highlight() (sanitized)
+// or the JSON tree; URLs through safeUrl() (rv_dom.js).
 
-import { details, h, image, link, prettyJson, safeUrl } from "./rv_dom.js";
-import { highlight, renderMarkdown } from "./rv_markdown.js";
+import { details, h, image, link, prettyJson } from "./rv_dom.js";
+import { icon } from "./rv_icons.js";
+import { jsonView, parseJsonDoc } from "./rv_json.js";
+import { highlight } from "./rv_markdown.js";
 
-const ICONS = {
-  reasoning: "💭", function_call: "ƒ", function_call_output: "↳", custom_tool_call: "ƒ",
-  file_search_call: "🔎", web_search_call: "🌐", code_interpreter_call: "▶",
-  mcp_list_tools: "🧰", mcp_call: "🔌", mcp_approval_request: "✋", mcp_approval_response: "✋",
-  image_generation_call: "🖼", computer_call: "🖱", apply_patch_call: "±",
-  local_shell_call: "$", shell_call: "$",
-};
+/** @typedef {import("./rv_store.js").Block} Block */
+/** @typedef {import("./rv_message.js").Context} Context */
 
 function statusChip(block) {
   const status = block.item.status || (block.done ? "completed" : "in_progress");
@@ -20,7 +19,7 @@ function statusChip(block) {
 
 function titleBar(block, label, ...extra) {
   return h("div", { class: "rv-item-title" },
-    h("span", { class: "rv-icon", text: ICONS[block.kind] || "•" }),
+    icon(block.kind),
     h("span", { class: "rv-label", text: label }), ...extra, statusChip(block));
 }
 
@@ -29,93 +28,32 @@ function pre(text, lang, cls = "") {
     h("code", { class: lang ? `hljs language-${lang}` : "" }, highlight(text, lang)));
 }
 
-function messagePart(part, i) {
-  if (!part || typeof part !== "object") return null;
-  const type = part.type;
-  if (type === "output_text" || type === "input_text" || type === "text") {
-    const body = h("div", { class: "rv-markdown" }, renderMarkdown(part.text || ""));
-    const notes = (part.annotations || []).filter((a) => a && typeof a === "object");
-    if (!notes.length) return body;
-    const seen = new Set();
-    const list = h("ol", { class: "rv-citations" });
-    for (const a of notes) {
-      const key = a.url || a.file_id || a.filename;
-      if (!key || seen.has(key)) continue;
-      seen.add(key);
-      if (a.url) list.append(h("li", {}, link(a.url, a.title || a.url)));
-      else list.append(h("li", { text: a.filename || a.file_id || a.type }));
-    }
-    return [body, list.children.length ? list : null];
-  }
-  if (type === "refusal") {
-    return h("div", { class: "rv-refusal", role: "note" },
-      h("strong", { text: "Refusal: " }), part.refusal || "");
-  }
-  if (type === "output_file") return outputFile(part, i);
-  if (type === "input_image") return image(part.image_url, "input image");
-  return details(`part-${i}`, `${type || "part"}`, pre(prettyJson(part), "json"));
+/** JSON (a string or a value) as a collapsible tree when it parses, else highlighted text. @param {unknown} value @param {string} title @param {string} key @param {boolean} done */
+function jsonOrText(value, title, key, done) {
+  const doc = done ? parseJsonDoc(value) : undefined;
+  if (doc !== undefined) return jsonView(doc, title, key);
+  return pre(typeof value === "string" ? value : prettyJson(value), "json", "rv-args");
 }
 
-function outputFile(part, i) {
-  const name = part.fileName || part.filename || "file";
-  const mime = String(part.mimeType || "");
-  const box = h("div", { class: "rv-file" }, h("span", { class: "rv-icon", text: "📄" }),
-    link(part.fileUrl, name), h("span", { class: "rv-dim", text: mime ? ` ${mime}` : "" }));
-  const url = safeUrl(part.fileUrl);
-  if (url && mime.startsWith("image/")) box.append(image(url, name) || "");
-  if (url && (mime === "text/markdown" || /\.md$/i.test(name))) {
-    const body = h("div", { class: "rv-markdown rv-preview", text: "loading preview…" });
-    box.append(details(`file-${i}`, "preview", body));
-    fetch(url).then((r) => (r.ok ? r.text() : Promise.reject(r.status)))
-      .then((text) => body.replaceChildren(renderMarkdown(text.slice(0, 200000))))
-      .catch(() => body.replaceChildren("preview unavailable (open the link)"));
-  }
-  return box;
-}
-
-function message(block, ctx) {
-  const { item } = block;
-  const user = item.role && item.role !== "assistant";
-  const parts = typeof item.content === "string"
-    ? [{ type: "output_text", text: item.content }] : item.content || [];
-  return h("div", { class: `rv-message${user ? " rv-user" : ""}` },
-    user ? h("div", { class: "rv-role", text: item.role }) : null,
-    parts.map((p, i) => messagePart(p, i)),
-    block.done || ctx.finished ? null : h("span", { class: "rv-cursor", "aria-hidden": "true" }));
-}
-
-function reasoning(block, ctx) {
-  const summaries = (block.item.summary || []).map((p) => (p && p.text) || "").filter(Boolean);
-  const raw = (Array.isArray(block.item.content) ? block.item.content : [])
-    .map((p) => (p && p.text) || "").join("");
-  const last = summaries.length ? summaries[summaries.length - 1] : "";
-  const teaser = last.replace(/[*_#`]/g, "").split("\n")[0].slice(0, 90);
-  const title = h("span", {}, h("span", { class: "rv-icon", text: ICONS.reasoning }),
-    h("span", { class: "rv-label", text: block.done || ctx.finished ? "Reasoning" : "Thinking…" }),
-    h("span", { class: "rv-dim rv-teaser", text: teaser ? ` ${teaser}` : "" }));
-  const body = h("div", { class: "rv-reasoning-body" },
-    summaries.map((s) => h("div", { class: "rv-markdown" }, renderMarkdown(s))),
-    raw ? details("raw", "raw reasoning", pre(raw)) : null,
-    !summaries.length && !raw ? h("div", { class: "rv-dim", text: "(no summary)" }) : null);
-  return details("reasoning", title, body, { cls: "rv-reasoning" });
-}
-
+/** @param {Block} block @param {Context} ctx */
 function functionCall(block, ctx) {
   const { item } = block;
-  const args = block.done ? prettyJson(item.arguments || "") : item.arguments || "";
   const output = ctx.outputs.get(item.call_id);
+  const done = block.done || ctx.finished;
   return h("div", { class: "rv-tool" },
     titleBar(block, item.name || "function", h("span", { class: "rv-dim", text: item.call_id ? ` ${item.call_id}` : "" })),
-    pre(args, "json", "rv-args"),
-    output !== undefined ? h("div", { class: "rv-output" }, h("div", { class: "rv-dim", text: "output" }),
-      pre(typeof output === "string" ? prettyJson(output) : prettyJson(output), "json")) : null);
+    jsonOrText(item.arguments || "", "arguments", `a${block.index}`, done),
+    output !== undefined ? h("div", { class: "rv-output" },
+      jsonOrText(output, "result", `o${block.index}`, true)) : null);
 }
 
+/** @param {Block} block @param {Context} ctx */
 function functionOutput(block, ctx) {
   const { item } = block;
+  if (ctx.calls.has(item.call_id)) return h("span", { class: "rv-hidden-output" }); // shown in its call
   const name = ctx.names.get(item.call_id) || item.call_id || "";
-  return h("div", { class: "rv-tool" }, titleBar(block, `output of ${name}`),
-    pre(typeof item.output === "string" ? prettyJson(item.output) : prettyJson(item.output), "json"));
+  return h("div", { class: "rv-tool" }, titleBar(block, `result of ${name}`),
+    jsonOrText(item.output, "result", `o${block.index}`, true));
 }
 
 function customTool(block) {
@@ -169,8 +107,8 @@ function mcpCall(block) {
   const approval = block.kind === "mcp_approval_request";
   return h("div", { class: `rv-tool${approval ? " rv-approval" : ""}` },
     titleBar(block, `${approval ? "Approval requested: " : ""}${item.server_label || "mcp"} · ${item.name || ""}`),
-    pre(block.done ? prettyJson(item.arguments || "") : item.arguments || "", "json", "rv-args"),
-    item.output ? pre(String(item.output), null, "rv-output") : null,
+    jsonOrText(item.arguments || "", "arguments", `a${block.index}`, block.done),
+    item.output ? jsonOrText(String(item.output), "result", `o${block.index}`, true) : null,
     item.error ? h("div", { class: "rv-error-inline", text: typeof item.error === "string" ? item.error : JSON.stringify(item.error) }) : null);
 }
 
@@ -209,12 +147,12 @@ function shellCall(block) {
 }
 
 function unknown(block) {
-  return details("json", `${ICONS[block.kind] || "•"} ${block.kind}`,
+  return details("json", h("span", {}, icon(block.kind), ` ${block.kind}`),
     pre(JSON.stringify(block.item, null, 2), "json"), { cls: "rv-unknown" });
 }
 
 const RENDERERS = {
-  message, reasoning, function_call: functionCall, function_call_output: functionOutput,
+  function_call: functionCall, function_call_output: functionOutput,
   custom_tool_call: customTool, file_search_call: fileSearch, web_search_call: webSearch,
   code_interpreter_call: codeInterpreter, mcp_list_tools: mcpListTools, mcp_call: mcpCall,
   mcp_approval_request: mcpCall, image_generation_call: imageGeneration,
@@ -222,12 +160,12 @@ const RENDERERS = {
   shell_call: shellCall,
 };
 
-/** Render one block into el (replacing its children). ctx: {outputs, names} by call_id. */
+/** Render one block into el (appending). @param {HTMLElement} el @param {Block} block @param {Context} ctx */
 export function renderBlock(el, block, ctx) {
-  const render = RENDERERS[block.kind] || unknown;
+  const render = /** @type {Record<string, (b: Block, c: Context) => Node>} */ (RENDERERS)[block.kind] || unknown;
   try {
     el.append(render(block, ctx));
-  } catch (err) {
+  } catch {
     el.append(unknown(block));
   }
 }

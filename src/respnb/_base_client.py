@@ -109,6 +109,7 @@ class AsyncAPIClient:
         self.http = http_client or httpx.AsyncClient(timeout=self.timeout, transport=transport)
         self._base_url: str | None = None
         self._userinfo_auth: str | None = None
+        self._server_auth: dict[str, str] | None = None
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} profile={self.profile.name!r}>"
@@ -124,6 +125,9 @@ class AsyncAPIClient:
                 self._userinfo_auth = f"Basic {token}"
                 url = url.copy_with(userinfo=b"")
             self._base_url = str(url).rstrip("/")
+            if self.profile.kind == "local" and not self.profile.base_url:
+                # the on-demand server and its token come from the same home: keep them together
+                self._server_auth = self.profile.auth_headers()
         return self._base_url
 
     def url(self, path: str) -> str:
@@ -136,7 +140,9 @@ class AsyncAPIClient:
         """Default headers: user agent, profile headers, auth, client defaults, then ``extra``."""
         out = {"User-Agent": _user_agent(), "Accept": "application/json"}
         out.update(self.profile.headers)
-        out.update(self.profile.auth_headers())
+        out.update(
+            self._server_auth if self._server_auth is not None else self.profile.auth_headers()
+        )
         out.update(self.default_headers)
         if self._userinfo_auth and not any(k.lower() == "authorization" for k in out):
             out["Authorization"] = self._userinfo_auth

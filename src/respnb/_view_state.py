@@ -122,6 +122,7 @@ class ResponseViewState:
     error: dict[str, Any] | None = None
     response: Response | None = None
     _blocks: dict[int, Block] = field(default_factory=dict, repr=False)
+    offset: int = 0  # where the current request's output_index 0 goes (tool-loop rounds)
 
     def __post_init__(self) -> None:
         self.header.setdefault("profile", self.profile)
@@ -178,7 +179,7 @@ class ResponseViewState:
         if spec is not None:
             delta = getattr(event, "delta", "") or ""
             fld, implicit = spec
-            index = int(getattr(event, "output_index", 0) or 0)
+            index = self._at(event)
             part = _part_index(event)
             block = self._ensure(index, implicit, out)
             self._append(block, fld, part, delta)
@@ -190,7 +191,7 @@ class ResponseViewState:
         done = _DONE_EVENTS.get(kind)
         if done is not None:
             fld, key, implicit = done
-            index = int(getattr(event, "output_index", 0) or 0)
+            index = self._at(event)
             block = self._ensure(index, implicit, out)
             self._settle(block, fld, _part_index(event), str(getattr(event, key, "") or ""), out)
             return out
@@ -204,14 +205,14 @@ class ResponseViewState:
             err = event.as_error() if hasattr(event, "as_error") else ResponseError()
             self._set_error(err, out)
         elif kind == "response.image_generation_call.partial_image":
-            index = int(getattr(event, "output_index", 0) or 0)
+            index = self._at(event)
             block = self._ensure(index, "image_generation_call", out)
             self._set(block, "partial_image_b64", getattr(event, "partial_image_b64", ""), out)
         elif isinstance(getattr(event, "response", None), Response):
             self._apply_response(event.response, out)  # type: ignore[attr-defined]
         elif kind.count(".") == 2 and kind.rsplit(".", 1)[1] in _PHASES:
             # hosted tool progress: response.<tool>.<phase>
-            index = int(getattr(event, "output_index", 0) or 0)
+            index = self._at(event)
             block = self._ensure(index, kind.split(".")[1], out)
             self._set(block, "status", kind.rsplit(".", 1)[1], out)
         return out
@@ -235,7 +236,21 @@ class ResponseViewState:
         self.header.update(changed)
         return [{"op": "header", **changed}] if changed else []
 
+    def begin_round(self) -> None:
+        """The next request of a tool loop: its items follow the blocks shown so far."""
+        self.offset = max(self._blocks) + 1 if self._blocks else 0
+        self.response = None
+
+    def add_item(self, item: dict[str, Any]) -> list[Patch]:
+        """Append a finished item the service did not send (a function call's result)."""
+        out: list[Patch] = []
+        self._replace(max(self._blocks) + 1 if self._blocks else 0, item, True, out)
+        return out
+
     # ------------------------------------------------------------------ internals
+    def _at(self, event: Any) -> int:
+        return self.offset + int(getattr(event, "output_index", 0) or 0)
+
     def _ensure(self, index: int, kind: str, out: list[Patch]) -> Block:
         block = self._blocks.get(index)
         if block is None:
@@ -280,7 +295,7 @@ class ResponseViewState:
             out.append({"op": "set", "index": block.index, "key": key, "value": value})
 
     def _on_item(self, event: Any, done: bool, out: list[Patch]) -> None:
-        self._replace(int(event.output_index or 0), event.item.to_dict(), done, out)
+        self._replace(self._at(event), event.item.to_dict(), done, out)
 
     def _replace(self, index: int, item: dict[str, Any], done: bool, out: list[Patch]) -> None:
         """Install ``item`` at ``index``; only what changed goes out (never the text again)."""
@@ -295,7 +310,7 @@ class ResponseViewState:
             out.append({"op": "done", "index": index})
 
     def _on_part(self, event: Any, container: str, out: list[Patch]) -> None:
-        index = int(event.output_index or 0)
+        index = self._at(event)
         block = self._ensure(index, "reasoning" if container == "summary" else "message", out)
         part = _part_index(event)
         raw = getattr(event, "part", None)
@@ -318,7 +333,7 @@ class ResponseViewState:
             )
 
     def _on_annotation(self, event: Any, out: list[Patch]) -> None:
-        index = int(event.output_index or 0)
+        index = self._at(event)
         block = self._ensure(index, "message", out)
         part = _part_index(event)
         target = _part(block.item, "content", part, "output_text")
@@ -342,6 +357,9 @@ class ResponseViewState:
             "share_url": meta.get("share_url"),
             "title": meta.get("task_title"),
         }
+        fmt = (response.text or {}).get("format")
+        if isinstance(fmt, dict) and fmt.get("type") == "json_schema" and fmt.get("name"):
+            changes["format_name"] = str(fmt["name"])  # the structured output's model
         if response.incomplete_details is not None:
             changes["incomplete_reason"] = response.incomplete_details.reason
         changes = {k: v for k, v in changes.items() if v is not None or k in self.header}
@@ -364,7 +382,7 @@ class ResponseViewState:
         if response.is_terminal or reconcile:
             # Reconcile: items a reduced stream never finished (or never sent) come from here.
             for i, item in enumerate(response.output):
-                self._replace(i, item.to_dict(), response.is_terminal, out)
+                self._replace(self.offset + i, item.to_dict(), response.is_terminal, out)
 
     def _set_error(self, err: ResponseError, out: list[Patch]) -> None:
         error = {"code": err.code, "message": err.message or "error"}

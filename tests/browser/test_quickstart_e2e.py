@@ -75,8 +75,8 @@ def _dismiss_dialogs(page: Any, seen: list[str]) -> None:
 def _view_colors(page: Any) -> dict[str, str]:
     return page.evaluate(
         """() => {
-        const root = document.querySelector('.respnb-view');
-        const p = root.querySelector('.rv-markdown p') || root;
+        const root = document.querySelector('.respnb-static');
+        const p = root.querySelector('.rs-block p') || root;
         return {bg: getComputedStyle(root).backgroundColor, fg: getComputedStyle(p).color};
     }"""
     )
@@ -150,19 +150,19 @@ def test_quickstart_runs_streams_and_themes(server: tuple[str, Path], ui: str) -
             page.keyboard.press("Escape")
             page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
             page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-            try:
+            try:  # a finished answer's live view becomes its static rendering
                 page.wait_for_function(
                     """(n) => {
-                        const s = [...document.querySelectorAll('.respnb-view .rv-status')];
+                        const s = [...document.querySelectorAll('.respnb-static .rs-chip')];
                         return s.length >= n && s.every(el => el.textContent === 'completed');
                     }""",
-                    arg=5,
+                    arg=7,
                     timeout=180_000,
                 )
             except sync_api.TimeoutError:
                 page.screenshot(path=str(root / f"timeout-{ui}.png"), full_page=True)
                 statuses = page.evaluate(
-                    "() => [...document.querySelectorAll('.respnb-view .rv-status')]"
+                    "() => [...document.querySelectorAll('.respnb-static .rs-chip')]"
                     ".map(el => el.textContent)"
                 )
                 outputs = page.locator(".jp-OutputArea").all_inner_texts()
@@ -176,14 +176,14 @@ def test_quickstart_runs_streams_and_themes(server: tuple[str, Path], ui: str) -
 
             growth = sorted({s for s in page.evaluate("window.__samples") if s > 0})
             assert len(growth) >= 3, f"{ui}: the answer did not stream in: {growth}"
-            first_view = page.locator(".respnb-view").first
+            first_view = page.locator(".respnb-static").first
             first_view.scroll_into_view_if_needed()
             page.wait_for_timeout(500)
-            text = first_view.locator(".rv-body").text_content() or ""
+            text = first_view.locator(".rs-body").text_content() or ""
             assert "generator" in text.lower(), f"{ui}: {text[:2000]!r}"
-            header = first_view.locator(".rv-header").text_content() or ""
+            header = first_view.locator(".rs-head").text_content() or ""
             assert "null" not in header and "undefined" not in header, header
-            assert page.locator(".respnb-view details.rv-reasoning").count() >= 1
+            assert page.locator(".respnb-static details.rs-reasoning").count() >= 1
 
             light = _view_colors(page)
             _switch_theme(page, "JupyterLab Dark")

@@ -6,9 +6,11 @@ from typing import Any
 
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
+from IPython.utils.capture import capture_output
 
 import respnb
 from respnb._session import RespondResult, session
+from respnb.notebook._run_display import RunFailed
 from respnb.notebook.magics import LOCAL_NOTICE, RespondMagics
 
 
@@ -125,11 +127,14 @@ def test_local_notice_once(shell: InteractiveShell, respond: Any) -> None:
     session.local_notice_shown = False
     first = respond("-q hello")
     second = respond("-q hello again")
-    assert LOCAL_NOTICE in first.stdout
+    notices = [o.data for o in first.outputs if o.data.get("text/plain") == LOCAL_NOTICE]
+    assert len(notices) == 1 and first.stdout == ""
+    # a readable note (markdown), not a wrapped monospace print
+    assert "`OPENAI_API_KEY`" in notices[0]["text/markdown"]
     assert "--profile openai" in LOCAL_NOTICE and "OPENAI_API_KEY" in LOCAL_NOTICE
-    assert LOCAL_NOTICE not in second.stdout
+    assert not second.outputs and second.stdout == ""
     third = respond("-q -p local explicit")
-    assert third.stdout == ""
+    assert third.stdout == "" and not third.outputs
 
 
 def test_api_errors_show_a_banner(
@@ -140,9 +145,15 @@ def test_api_errors_show_a_banner(
     views: list[TextView] = []
     magics.view_factory = lambda p, m: views.append(TextView(profile=p, model=m)) or views[-1]
     shell.user_ns["_r"] = "untouched"
-    cap = respond("-c", None) if False else respond("--conversation conv_missing hi")
-    assert "respnb:" in cap.stderr
-    assert views[0].state.error is not None
+    with capture_output() as cap, pytest.raises(RunFailed) as failed:
+        shell.run_cell_magic("respond", "--conversation conv_missing", "hi")
+    # shown once: in the view (status failed), not again on stderr; the cell fails
+    assert cap.stderr == "" and cap.stdout == ""
+    assert views[0].state.error is not None and views[0].state.status == "failed"
+    assert failed.value._render_traceback_() == [
+        "respnb: the run failed (NotFoundError); the error is shown above."
+    ]
+    assert "conv_missing" not in failed.value._render_traceback_()[0]
     assert shell.user_ns["_r"] == "untouched"
 
 

@@ -37,6 +37,10 @@ NAMESPACE = {
 # (line, cell or None, fragment of the UsageError message)
 CASES: list[tuple[str, str | None, str]] = [
     ("--bogus hi", None, "unrecognized arguments: --bogus"),
+    ("--temprature 0.5 hi", None, "--temprature: did you mean --temperature?"),
+    ("--temprature 0.5", "hi", "--temprature: did you mean --temperature?"),
+    ("--max-tokens 50", "hi", "did you mean --max-output-tokens?"),
+    ("--zzzzzz", "hi", "see %%respond? for every option"),
     ("--max-output-tokens abc hi", None, "invalid int value: 'abc'"),
     ("--max-output-tokens 5 hi", None, "--max-output-tokens must be at least 16"),
     ("--temperature hot hi", None, "invalid float value: 'hot'"),
@@ -132,3 +136,13 @@ def test_help_via_question_mark(bare_shell: InteractiveShell) -> None:
         bare_shell.run_cell("%%respond?\n")
     shown = cap.stdout
     assert "--max-tool-rounds" in shown and "--confirm-tools" in shown
+
+
+def test_help_reads_as_plain_text(shell: InteractiveShell) -> None:
+    """``%%respond?`` shows the docstring: no reST ``::`` marker, the cell form named right."""
+    from respnb.notebook.magics import RespondMagics
+
+    doc = RespondMagics.respond.__doc__ or ""
+    assert not doc.lstrip().startswith("::") and "\n::" not in doc
+    assert doc.lstrip().startswith("%respond [-m MODEL]")
+    assert "(%%respond: the cell body is the prompt)" in doc

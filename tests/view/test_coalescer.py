@@ -7,7 +7,7 @@ import pytest
 from respnb._view_state import Coalescer, Patch, ResponseViewState
 from tests.core.streams import text_stream
 
-from .mirror import Mirror, events_of
+from .jsstore import events_of, replay_steps
 
 
 class FakeClock:
@@ -117,7 +117,7 @@ def test_budget_of_30_batches_per_second_over_a_simulated_stream() -> None:
     seconds = len(events) * 0.001
     assert len(sent) <= seconds * 30 + 2
     assert len(sent) >= seconds * 30 * 0.8  # and it does keep streaming
-    mirror = Mirror()
-    for batch in sent:
-        mirror.apply(batch)
-    assert mirror.snapshot()[0]["item"]["content"][0]["text"] == state.text
+    assert (
+        replay_steps([[p for b in sent for p in b]])[-1][0]["item"]["content"][0]["text"]
+        == state.text
+    )

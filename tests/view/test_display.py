@@ -17,7 +17,7 @@ from respnb.notebook import ResponseView, display, to_event, to_response
 from respnb.types import OutputTextDeltaEvent, Response
 from tests.core.streams import StreamBuilder
 
-from .mirror import full_mix
+from .jsstore import full_mix
 
 display_module = importlib.import_module("respnb.notebook.display")
 SECRET = "sk-test-THIS-MUST-NEVER-SHOW-0123456789"
@@ -150,3 +150,31 @@ def test_a_failing_stream_leaves_the_partial_answer_and_an_error(
     assert view.finished and view.text.startswith("Hello")
     assert view.error["message"] == "stream stopped: ConnectionError: reset by peer"
     assert "reset by peer" in view._repr_mimebundle_()[0]["text/markdown"]
+
+
+def test_shown_streams_end_as_static_output(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A displayed stream is a live widget until it ends, then the saved, static rendering; a
+    finished Response is shown static at once (nothing to go missing on reopen)."""
+    shown: list[tuple[Any, dict[str, Any]]] = []
+
+    class Handle:
+        def update(self, obj: Any, **kwargs: Any) -> None:
+            shown.append((obj, {"update": True, **kwargs}))
+
+    def fake_display(obj: Any, **kwargs: Any) -> Handle:
+        shown.append((obj, kwargs))
+        return Handle()
+
+    monkeypatch.setattr(display_module, "_ipy_display", fake_display)
+    builder = StreamBuilder("resp_shown_1", model="m").created()
+    builder.message(["Hello ", "**there**"])
+    builder.completed()
+    view = display(iter(builder.events))
+    first, last = shown[0], shown[-1]
+    assert first[0] is view and first[1] == {"display_id": True}
+    assert last[1] == {"update": True, "raw": True}
+    assert set(last[0]) == {"text/html", "text/markdown", "text/plain"}
+    assert "<strong>there</strong>" in last[0]["text/html"]
+    shown.clear()
+    display(Response.model_validate(builder.events[-1]["response"]))
+    assert len(shown) == 1 and set(shown[0][0]) == {"text/html", "text/markdown", "text/plain"}

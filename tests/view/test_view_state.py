@@ -9,7 +9,7 @@ from respnb._view_state import ResponseViewState
 from respnb.types import Response, parse_event
 from tests.core.streams import StreamBuilder, text_stream, words
 
-from .mirror import Mirror, events_of, full_mix
+from .jsstore import events_of, full_mix, replay_steps
 
 
 def _run(builder: StreamBuilder) -> tuple[ResponseViewState, list[dict[str, object]]]:
@@ -52,17 +52,16 @@ def test_full_mix_blocks_header_usage() -> None:
 
 def test_patches_replay_to_the_same_document() -> None:
     state, patches = _run(full_mix())
-    mirror = Mirror()
-    mirror.apply(patches)
-    assert mirror.snapshot() == json.loads(json.dumps(state.snapshot_blocks()))
+    assert replay_steps([patches])[-1] == json.loads(json.dumps(state.snapshot_blocks()))
 
 
 def test_patches_replay_after_every_event() -> None:
     state = ResponseViewState()
-    mirror = Mirror()
+    steps, expected = [], []
     for event in events_of(full_mix()):
-        mirror.apply(state.apply(event))
-        assert mirror.snapshot() == json.loads(json.dumps(state.snapshot_blocks()))
+        steps.append(state.apply(event))
+        expected.append(json.loads(json.dumps(state.snapshot_blocks())))
+    assert replay_steps(steps) == expected
 
 
 def test_patches_are_deltas_not_documents() -> None:
@@ -98,9 +97,7 @@ def test_reduced_taxonomy_creates_message_and_reconciles() -> None:
     # completion did not resend the text
     tail = patches[-6:]
     assert not any(text in json.dumps(p, ensure_ascii=False) for p in tail)
-    mirror = Mirror()
-    mirror.apply(patches)
-    assert mirror.snapshot() == json.loads(json.dumps(state.snapshot_blocks()))
+    assert replay_steps([patches])[-1] == json.loads(json.dumps(state.snapshot_blocks()))
 
 
 def test_ollama_summary_deltas_without_part_events() -> None:

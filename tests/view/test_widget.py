@@ -14,7 +14,7 @@ from respnb.notebook.view import ResponseView
 from respnb.types import Response, StreamEvent
 from tests.core.streams import StreamBuilder, words
 
-from .mirror import Mirror, events_of, full_mix
+from .jsstore import events_of, full_mix, replay
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
@@ -39,14 +39,9 @@ class Recorder:
         self.bytes += len(wire)
         self.messages.append(json.loads(wire))
 
-    def mirror(self) -> Mirror:
-        m = Mirror()
-        for msg in self.messages:
-            if msg["kind"] == "reset":
-                m.blocks = {b["index"]: b for b in msg["blocks"]}
-            elif msg["kind"] == "patches":
-                m.apply(msg["patches"])
-        return m
+    def replayed(self) -> list[dict[str, Any]]:
+        """What the front end's store holds after these messages."""
+        return replay(self.messages)
 
 
 def _view(**kwargs: Any) -> tuple[ResponseView, Recorder]:
@@ -74,19 +69,17 @@ def test_bytes_and_messages_within_budget(rate: int) -> None:
     assert rec.bytes <= 3 * final, (rec.bytes, final)
     seconds = clock.now - start
     assert len(rec.messages) <= 30 * seconds + 3
-    assert rec.mirror().snapshot() == json.loads(json.dumps(view.state.snapshot_blocks()))
+    assert rec.replayed() == json.loads(json.dumps(view.state.snapshot_blocks()))
 
 
-def test_messages_are_uuid_tagged_and_sequenced() -> None:
+def test_messages_are_sequenced() -> None:
     clock = FakeClock()
     view, rec = _view(clock=clock)
     _feed(view, events_of(full_mix()), clock, 100)
     view.finish()
     assert all(m["kind"] == "patches" for m in rec.messages)
     assert [m["seq"] for m in rec.messages] == list(range(1, len(rec.messages) + 1))
-    assert len({m["id"] for m in rec.messages}) == len(rec.messages)
-    assert all(len(m["id"]) == 32 for m in rec.messages)
-    assert rec.mirror().snapshot() == json.loads(json.dumps(view.state.snapshot_blocks()))
+    assert rec.replayed() == json.loads(json.dumps(view.state.snapshot_blocks()))
 
 
 def test_small_state_goes_to_traitlets() -> None:
@@ -117,11 +110,8 @@ def test_sync_replies_with_every_block() -> None:
     for event in events_of(full_mix())[40:]:
         view.apply(event)
     view.finish()
-    late = Mirror()
-    late.blocks = {b["index"]: b for b in reset["blocks"]}
-    for m in rec.messages[rec.messages.index(reset) + 1 :]:
-        late.apply(m["patches"])
-    assert late.snapshot() == json.loads(json.dumps(view.state.snapshot_blocks()))
+    late = replay(rec.messages[rec.messages.index(reset) :])
+    assert late == json.loads(json.dumps(view.state.snapshot_blocks()))
 
 
 def test_cancel_button_calls_back() -> None:
@@ -195,6 +185,43 @@ def test_apply_from_another_thread_with_timer_flushes() -> None:
         view.flush()
     worker.join()
     view.finish()
-    assert rec.mirror().snapshot() == json.loads(json.dumps(view.state.snapshot_blocks()))
+    assert rec.replayed() == json.loads(json.dumps(view.state.snapshot_blocks()))
     seqs = [m["seq"] for m in rec.messages]
     assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
+
+
+def test_uid_is_in_the_first_state(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The front end keys its one store per view by uid: it must be there when the comm opens,
+    or initialize() and render() would each build a store and apply every patch twice."""
+    from ipywidgets.widgets import widget as ipywidget
+
+    opened: list[dict[str, Any]] = []
+    real = ipywidget.comm.create_comm
+
+    def spy(**kwargs: Any) -> Any:
+        opened.append(kwargs["data"]["state"])
+        return real(**kwargs)
+
+    monkeypatch.setattr(ipywidget.comm, "create_comm", spy)
+    a, b = ResponseView(), ResponseView()
+    uids = [s.get("uid") for s in opened if s.get("_model_name") == "AnyModel"]
+    assert uids == [a.uid, b.uid] and all(len(u) == 32 for u in uids) and a.uid != b.uid
+    a.close()
+    b.close()
+
+
+def test_fetch_hosts_come_from_the_profile_base_url() -> None:
+    assert ResponseView(profile="openai").fetch_hosts == ["api.openai.com"]
+    assert ResponseView(profile="local").fetch_hosts == []  # never starts a server to ask
+    assert ResponseView(profile="no-such-profile").fetch_hosts == []
+
+
+def test_structured_output_names_its_model() -> None:
+    view, _ = _view()
+    events = events_of(StreamBuilder().created().message(['{"a": ', "1}"]).completed())
+    final = events[-1].response  # type: ignore[attr-defined]
+    final.text = {"format": {"type": "json_schema", "name": "Weather", "schema": {}}}
+    for event in events:
+        view.apply(event)
+    view.finish()
+    assert view.header["format_name"] == "Weather"

@@ -56,8 +56,15 @@ async function load(model, el) {
 export default {
   async initialize(ctx) {
     if (!ctx.model.get("bundle")) return; // some hosts set it only before the first render
-    const w = await load(ctx.model);
-    return w.initialize?.(ctx);
+    const early = []; // custom messages that arrive while the bundle loads, handed over
+    const hold = (msg) => early.push(msg);
+    ctx.model.on("msg:custom", hold);
+    try {
+      const w = await load(ctx.model);
+      return w.initialize?.({ ...ctx, early });
+    } finally {
+      ctx.model.off("msg:custom", hold);
+    }
   },
   async render(ctx) { const w = await load(ctx.model, ctx.el); return w.render?.(ctx); },
 };

@@ -165,11 +165,15 @@ _OPTIONS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
 
 def respond_arguments(fn: F) -> F:
     """Decorate the magic with every option (and the prompt words of the line magic)."""
-    prompt_help = "the prompt (%%respond: the cell body is the prompt)."
+    prompt_help = "the prompt (%%%%respond: the cell body is the prompt)."  # argparse %-formats
     fn = argument("prompt", nargs="*", help=prompt_help)(fn)  # type: ignore[no-untyped-call]
     for flags, kwargs in reversed(_OPTIONS):
         fn = argument(*flags, **kwargs)(fn)  # type: ignore[no-untyped-call]
     decorated: F = magic_arguments()(fn)  # type: ignore[no-untyped-call]
+    # magic_arguments writes the usage as an reST literal block ("::"); ``%%respond?`` shows
+    # the docstring as plain text, where that marker is noise
+    doc = decorated.__doc__ or ""
+    decorated.__doc__ = doc[2:].lstrip("\n") if doc.startswith("::") else doc
     return decorated
 
 

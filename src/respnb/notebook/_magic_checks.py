@@ -1,12 +1,15 @@
 """What ``%%respond`` checks and fills in before it sends anything.
 
-``{name}`` fields in option values, the profile's capabilities, and the ``--confirm-tools``
-prompt.
+``{name}`` fields in option values, the profile's capabilities, the ``--confirm-tools``
+prompt, and ``did you mean`` for a misspelt option.
 """
 
 from __future__ import annotations
 
+import argparse
+import difflib
 import json
+import re
 from typing import Any
 
 from IPython.core.error import UsageError
@@ -16,7 +19,7 @@ from .._prompt import PromptError, interpolate_option
 from ..types import FunctionCall
 from ._magic_args import RespondOptions
 
-__all__ = ["ask_before_running", "check_capabilities", "fill_options"]
+__all__ = ["ask_before_running", "check_capabilities", "fill_options", "suggest_options"]
 
 
 def fill_options(args: Any, user_ns: dict[str, Any]) -> None:
@@ -63,3 +66,22 @@ def ask_before_running(call: FunctionCall) -> bool:
         args = call.arguments
     answer = input(f"Run tool {call.name}({args})? [y/N] ")
     return answer.strip().lower() in ("y", "yes")
+
+
+def suggest_options(message: str, parser: argparse.ArgumentParser) -> str:
+    """``message`` (an argparse error) with ``did you mean --x?`` for each misspelt option."""
+    found = re.search(r"unrecognized arguments: (.*)$", message)
+    if found is None:
+        return message
+    flags = [f for f in parser._option_string_actions if f.startswith("--")]
+    hints = []
+    for word in found.group(1).split():
+        if not word.startswith("-"):
+            continue
+        name = word.split("=", 1)[0]
+        close = difflib.get_close_matches(name, flags, n=1, cutoff=0.6)
+        if close:
+            hints.append(f"{name}: did you mean {close[0]}?")
+    if not hints:
+        return message + " (see %%respond? for every option)"
+    return message + "; " + "; ".join(hints)

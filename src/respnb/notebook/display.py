@@ -12,7 +12,10 @@ import asyncio
 from collections.abc import AsyncIterable, Iterable
 from typing import Any
 
+from IPython.display import display as _ipy_display
+
 from ..types import Response, StreamEvent, parse_event
+from ._static import static_bundle
 from .view import ResponseView
 
 __all__ = ["display", "to_event", "to_response"]
@@ -75,18 +78,21 @@ def display(
 
     A sync stream is consumed here (the view updates live as events arrive); an async stream
     is consumed in a task on the running event loop (or to completion when there is none).
-    Returns the view; ``view.state`` holds the result for plain Python.
+    When the stream ends, the live output becomes the static rendering a saved notebook keeps
+    (a finished Response is shown that way at once). Returns the view; ``view.state`` holds
+    the result for plain Python.
     """
     response = to_response(obj)
     if response is not None:
         view = ResponseView.from_response(response, profile=profile)
-        return view.display() if show else view
+        if show:  # finished already: shown as it is saved, no widget to go missing
+            _ipy_display(static_bundle(view.state), raw=True)  # type: ignore[no-untyped-call]
+        return view
     stream = _unwrap(obj)
     view = ResponseView(profile=profile, model=model)
-    if show:
-        view.display()
+    handle = _ipy_display(view, display_id=True) if show else None  # type: ignore[no-untyped-call]
     if isinstance(stream, AsyncIterable):
-        coro = _consume_async(stream, view)
+        coro = _consume_async(stream, view, handle)
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
@@ -104,18 +110,25 @@ def display(
             view.apply(to_event(event))
     except BaseException as exc:
         view.set_error(f"stream stopped: {type(exc).__name__}: {exc}")
-        view.finish()
+        _end(view, handle)
         raise
-    view.finish(_final(stream, view))
+    _end(view, handle, _final(stream, view))
     return view
 
 
-async def _consume_async(stream: AsyncIterable[Any], view: ResponseView) -> None:
+def _end(view: ResponseView, handle: Any, response: Response | None = None) -> None:
+    """Finish ``view``; its live output (if shown) becomes the static rendering."""
+    view.finish(response)
+    if handle is not None:
+        handle.update(static_bundle(view.state), raw=True)
+
+
+async def _consume_async(stream: AsyncIterable[Any], view: ResponseView, handle: Any) -> None:
     try:
         async for event in stream:
             view.apply(to_event(event))
     except BaseException as exc:
         view.set_error(f"stream stopped: {type(exc).__name__}: {exc}")
-        view.finish()
+        _end(view, handle)
         raise
-    view.finish()
+    _end(view, handle)

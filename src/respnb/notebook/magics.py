@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from IPython.core.error import UsageError
@@ -32,69 +32,27 @@ from .._session import RespondResult, session
 from .._sync import Client
 from .._tool_loop import run_tool_loop
 from ..types import TERMINAL_STATUSES, FunctionCall, Response
-from ._magic_args import RespondOptions, build_options, respond_arguments, schema_format, split_line
-from ._magic_checks import ask_before_running, check_capabilities, fill_options
-from ._run_display import RunDisplay, make_view
+from ._magic_args import (
+    RespondOptions,
+    build_options,
+    respond_arguments,
+    schema_format,
+    split_line,
+)
+from ._magic_checks import ask_before_running, check_capabilities, fill_options, suggest_options
+from ._run import (
+    CANCEL_GRACE,
+    LOCAL_NOTICE,
+    BackgroundRun,
+    Interrupted,
+    Run,
+    cancel,
+    show_local_notice,
+)
+from ._run_display import RunDisplay, RunFailed, make_view
+from ._ui_events import ui_events
 
 __all__ = ["LOCAL_NOTICE", "BackgroundRun", "RespondMagics", "load_ipython_extension"]
-
-LOCAL_NOTICE = (
-    "respnb: no API key or profile is configured, so %%respond uses the `local` profile "
-    "(respnb's offline demo server, started on demand). To use a real service, set "
-    "OPENAI_API_KEY and run `%%respond --profile openai -m MODEL`, or set RESPNB_PROFILE "
-    "(or a default in profiles.toml)."
-)
-
-
-class _Interrupted(Exception):
-    """Raised out of a round when the user interrupted it; carries the partial response."""
-
-    def __init__(self, partial: Response) -> None:
-        super().__init__("interrupted")
-        self.partial = partial
-
-
-@dataclass
-class _Run:
-    client: Client
-    profile: Profile
-    opts: RespondOptions
-    params: dict[str, Any]
-    display: RunDisplay
-    response_id: str | None = None
-    cancel_requested: threading.Event = field(default_factory=threading.Event)
-    cancel_waiters: list[threading.Event] = field(default_factory=list)
-    last_response: Response | None = None
-
-
-@dataclass
-class BackgroundRun:
-    """A ``-b`` run: its thread, and its result once finished."""
-
-    thread: threading.Thread
-    run: _Run
-    result: RespondResult | None = None
-    error: BaseException | None = None
-
-    def wait(self, timeout: float | None = None) -> RespondResult | None:
-        """Block until the run finished; its result (None if it failed: see ``error``)."""
-        self.thread.join(timeout)
-        return self.result
-
-    def cancel(self) -> None:
-        """Ask the service to cancel the response (what the view's Cancel button does)."""
-        _cancel(self.run)
-
-
-def _cancel(run: _Run) -> None:
-    run.cancel_requested.set()
-    if run.response_id and run.profile.supports("cancel"):
-        try:
-            run.client.responses.cancel(run.response_id)
-        except APIError as exc:  # already finished, or not cancellable: say so, carry on
-            run.display.note(f"respnb: cancel failed: {exc}")
-    for waiter in run.cancel_waiters:
-        waiter.set()  # a polling run looks again now
 
 
 def _respond_function(magics: Any) -> Any:
@@ -124,11 +82,15 @@ class RespondMagics(Magics):
     def respond(self, line: str, cell: str | None = None) -> None:
         """Send a prompt to a Responses API service and show the answer live."""
         parser = _magic_parser(self)
-        if cell is None:
-            tokens, template = split_line(line, parser)
-            args = parser.parse_args(tokens)
-        else:
-            args = parse_argstring(_respond_function(self), line)  # type: ignore[no-untyped-call]
+        try:
+            if cell is None:
+                tokens, template = split_line(line, parser)
+                args = parser.parse_args(tokens)
+            else:
+                args = parse_argstring(_respond_function(self), line)  # type: ignore[no-untyped-call]
+        except UsageError as exc:
+            raise UsageError(suggest_options(str(exc), parser)) from None
+        if cell is not None:
             if args.prompt:
                 raise UsageError(
                     f"unexpected text after %%respond: {' '.join(args.prompt)!r}. The prompt "
@@ -167,14 +129,14 @@ class RespondMagics(Magics):
                 raise UsageError(str(exc)) from None
         return self._clients[key]
 
-    def _prepare(self, opts: RespondOptions, prompt: str) -> _Run:
+    def _prepare(self, opts: RespondOptions, prompt: str) -> Run:
         try:
             profile = resolve_profile(opts.profile)
         except ConfigurationError as exc:
             raise UsageError(str(exc)) from None
         if opts.profile is None and profile.kind == "local" and not session.local_notice_shown:
             session.local_notice_shown = True
-            print(LOCAL_NOTICE)
+            show_local_notice()
         check_capabilities(profile, opts)
         model = opts.model or profile.default_model
         if not model and profile.kind != "manus":
@@ -214,32 +176,36 @@ class RespondMagics(Magics):
             threaded=opts.background,
             factory=lambda: make_view(self.view_factory, profile.name, model),
         )
-        return _Run(client, profile, opts, params, display)
+        return Run(client, profile, opts, params, display)
 
     # ------------------------------------------------------------------ running
-    def _foreground(self, run: _Run) -> None:
+    def _foreground(self, run: Run) -> None:
         try:
-            result = self._execute(run)
-        except _Interrupted as stop:
+            with ui_events() as ui:
+                if ui.live:  # the view's Cancel click reaches this busy cell
+                    run.display.adopt = ui.adopt
+                    run.display.on_cancel(lambda: cancel(run))
+                result = self._execute(run)
+        except Interrupted as stop:
             result = RespondResult.wrap(stop.partial, interrupted=True)
-            run.display.interrupted(run.opts.out)
+            if not run.cancel_requested.is_set():
+                run.display.interrupted(run.opts.out)
         except UnsupportedFeatureError as exc:
             raise UsageError(str(exc)) from None
         except RespnbError as exc:
-            if run.opts.quiet:
+            if run.opts.quiet or not run.display.error(exc):
                 raise
-            run.display.error(exc)
-            return
+            raise RunFailed(exc) from None  # the view showed it; the cell fails
         self._finish(run, result)
 
-    def _start_background(self, run: _Run) -> None:
-        run.display.on_cancel(lambda: _cancel(run))
+    def _start_background(self, run: Run) -> None:
+        run.display.on_cancel(lambda: cancel(run))
 
         def work() -> None:
             try:
                 bg.result = self._execute(run)
                 self._finish(run, bg.result)
-            except _Interrupted as stop:
+            except Interrupted as stop:
                 bg.result = RespondResult.wrap(stop.partial, interrupted=True)
                 self._finish(run, bg.result)
             except BaseException as exc:
@@ -252,7 +218,7 @@ class RespondMagics(Magics):
         run.display.prepare()
         thread.start()
 
-    def _execute(self, run: _Run) -> RespondResult:
+    def _execute(self, run: Run) -> RespondResult:
         tools = run.opts.function_tools
 
         def send(params: dict[str, Any]) -> Response:
@@ -278,10 +244,10 @@ class RespondMagics(Magics):
             loop.response, rounds=[r.response for r in loop.rounds], notice=loop.message
         )
 
-    def _round(self, run: _Run, params: dict[str, Any]) -> Response:
-        """One request, shown in a new view; raises _Interrupted with the partial answer."""
+    def _round(self, run: Run, params: dict[str, Any]) -> Response:
+        """One request, shown in a new view; raises Interrupted with the partial answer."""
         if run.cancel_requested.is_set():  # cancelled between two tool rounds
-            raise _Interrupted(run.last_response or Response(status="cancelled"))
+            raise Interrupted(run.last_response or Response(status="cancelled"))
         view = run.display.new_round(model=params.get("model"))
         responses = run.client.responses
         if not run.opts.stream or not run.profile.supports("streaming"):
@@ -297,17 +263,23 @@ class RespondMagics(Magics):
             partial = stream.snapshot()
             if params.get("background") and partial.id:
                 run.response_id = partial.id
-                _cancel(run)
+                cancel(run)
+            partial = self._confirm_stop(run, partial, view)
             run.display.finish_round(view, partial, interrupted=True)
-            raise _Interrupted(partial) from None
-        if not final.is_terminal and final.id and run.profile.supports("retrieve"):
-            final = self._poll(run, final, view)  # cancelled, or the stream ended early
+            raise Interrupted(partial) from None
+        stopped = run.cancel_requested.is_set() and final.normalized_status != "completed"
+        if stopped:
+            final = self._confirm_stop(run, final, view)
+        elif not final.is_terminal and final.id and run.profile.supports("retrieve"):
+            final = self._poll(run, final, view)  # the stream ended early
         run.response_id = None
         run.last_response = final
-        run.display.finish_round(view, final)
+        run.display.finish_round(view, final, cancelled=stopped)
+        if stopped:
+            raise Interrupted(final)
         return final
 
-    def _round_polled(self, run: _Run, params: dict[str, Any], view: Any) -> Response:
+    def _round_polled(self, run: Run, params: dict[str, Any], view: Any) -> Response:
         try:
             response: Response = run.client.responses.create(**params)
             run.response_id = response.id or None
@@ -316,25 +288,44 @@ class RespondMagics(Magics):
         except KeyboardInterrupt:
             partial = Response(id=run.response_id or "", status="cancelled")
             if run.response_id:
-                _cancel(run)
+                cancel(run)
                 try:
                     partial = run.client.responses.retrieve(run.response_id)
                 except APIError:
                     pass
             run.display.finish_round(view, partial, interrupted=True)
-            raise _Interrupted(partial) from None
+            raise Interrupted(partial) from None
         run.response_id = None
         run.last_response = response
-        run.display.finish_round(view, response)
+        stopped = run.cancel_requested.is_set() and response.normalized_status != "completed"
+        run.display.finish_round(view, response, cancelled=stopped)
+        if stopped:
+            raise Interrupted(response)
         return response
 
-    def _pump(self, run: _Run, events: Any, view: Any) -> None:
+    def _pump(self, run: Run, events: Any, view: Any) -> None:
         for event in events:
             run.response_id = run.response_id or events.response_id
             if view is not None:
                 view.apply(event)
+            if run.cancel_requested.is_set():
+                break  # leaving the stream closes it; the service stops the response
 
-    def _resume(self, run: _Run, stream: Any, view: Any) -> Response:
+    def _confirm_stop(self, run: Run, partial: Response, view: Any) -> Response:
+        """After a stop: the service's own final state of the response, when it can tell
+        within a short grace period; else ``partial``."""
+        if not partial.id or partial.store is False or not run.profile.supports("retrieve"):
+            return partial
+        try:
+            told = self._poll(run, partial, None, deadline=time.monotonic() + CANCEL_GRACE)
+        except APIError:
+            return partial
+        if not told.is_terminal or len(told.output_text) >= len(partial.output_text):
+            return told if told.is_terminal else partial
+        # the service's verdict, with the partial answer this client had already shown
+        return partial.model_copy(update={"status": told.status, "error": told.error})
+
+    def _resume(self, run: Run, stream: Any, view: Any) -> Response:
         """One reconnection after ``stream.cursor`` (stored responses); the snapshot after."""
         final: Response = stream.snapshot()
         if not run.profile.supports("resume") or final.store is False:
@@ -348,12 +339,17 @@ class RespondMagics(Magics):
         resumed: Response = again.snapshot()
         return resumed
 
-    def _poll(self, run: _Run, response: Response, view: Any) -> Response:
-        """Poll ``retrieve`` until the response is terminal, folding each into the view."""
+    def _poll(
+        self, run: Run, response: Response, view: Any, deadline: float | None = None
+    ) -> Response:
+        """Poll ``retrieve`` until the response is terminal (or ``deadline``, a monotonic
+        time, passed), folding each into the view."""
         interval = 0.2
         pause = threading.Event()  # set once by a cancel, to poll at once
         run.cancel_waiters.append(pause)
         while response.normalized_status not in TERMINAL_STATUSES | {"requires_input"}:
+            if deadline is not None and time.monotonic() > deadline:
+                break
             if pause.wait(interval):
                 pause.clear()
             interval = min(interval * 1.5, 5.0)
@@ -362,7 +358,7 @@ class RespondMagics(Magics):
                 view.apply_response(response)
         return response
 
-    def _finish(self, run: _Run, result: RespondResult) -> None:
+    def _finish(self, run: Run, result: RespondResult) -> None:
         if run.opts.schema is not None and result.normalized_status == "completed":
             result.parse_with(run.opts.schema)
             if result.parse_error:

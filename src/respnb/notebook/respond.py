@@ -34,8 +34,9 @@ from .._view_state import ResponseViewState
 from ..types import StreamEvent
 from ._magic_args import build_options
 from ._magic_checks import fill_options
+from ._run import Interrupted
 from ._run_display import RunDisplay, make_view
-from .magics import BackgroundRun, RespondMagics, _Interrupted, _magic_parser
+from .magics import BackgroundRun, RespondMagics, _magic_parser
 
 __all__ = ["Responded", "TextStream", "host", "respond"]
 
@@ -163,7 +164,9 @@ class _HostDisplay(RunDisplay):
         self._emit(view)
         return view
 
-    def finish_round(self, view: Any, response: Any, *, interrupted: bool = False) -> None:
+    def finish_round(
+        self, view: Any, response: Any, *, interrupted: bool = False, cancelled: bool = False
+    ) -> None:
         if view is None:
             return
         if interrupted:
@@ -177,11 +180,12 @@ class _HostDisplay(RunDisplay):
         if not self.quiet:
             self._emit(bundle)
 
-    def error(self, exc: BaseException) -> None:
+    def error(self, exc: BaseException) -> bool:
         view = self.views[-1] if self.views else None
         if view is not None:
             view.set_error(str(exc) or type(exc).__name__)
             view.finish()
+        return view is not None
 
 
 def _marimo_emit(obj: Any) -> None:
@@ -336,7 +340,7 @@ def respond(prompt: str, **options: Any) -> Responded:
         return Responded(run.display, background=magics.background_runs[-1])
     try:
         result = magics._execute(run)
-    except _Interrupted as stop:
+    except Interrupted as stop:
         result = RespondResult.wrap(stop.partial, interrupted=True)
     except RespnbError as exc:
         run.display.error(exc)

@@ -1,11 +1,13 @@
 """``ResponseView``: the live anywidget of one response.
 
 Small state (header, usage, error, status) lives in synced traitlets, so a saved notebook keeps
-it. Item patches travel as uuid-tagged custom messages ``{"id", "kind": "patches", "seq",
-"patches"}`` (a delta as a compact ``[index, field, part, delta]``), coalesced to at most ~30
-per second (see :mod:`respnb._coalescer`). When a front end starts it sends
-``{"kind": "sync"}`` and gets ``{"kind": "reset", "blocks"}`` back, so a second display, or a
-reloaded page on a live kernel, shows everything.
+it. Item patches travel as sequenced custom messages ``{"kind": "patches", "seq", "patches"}``
+(a delta as a compact ``[index, field, part, delta]``), coalesced to at most ~30 per second
+(see :mod:`respnb._coalescer`). When a front end starts it sends ``{"kind": "sync"}`` and gets
+``{"kind": "reset", "seq", "blocks"}`` back, so a second display, or a reloaded page on a live
+kernel, shows everything; the front end applies each ``seq`` once, in order, and asks for a
+reset again when one is missing. The ``uid`` trait, part of the widget's first state, keys the
+front end's one store per view.
 
 Typical driver (the ``%%respond`` magic)::
 
@@ -59,6 +61,22 @@ def load_bundle(name: str) -> str:
     return cached[1]
 
 
+def _profile_hosts(profile: str | None) -> list[str]:
+    """The host of the profile's base URL (where its output files live), when it resolves."""
+    if not profile:
+        return []
+    from urllib.parse import urlsplit
+
+    from .._profiles import resolve_profile
+
+    try:
+        base_url = resolve_profile(profile).base_url  # never starts a server
+    except (ConfigurationError, ValueError, OSError, KeyError):
+        return []
+    host = urlsplit(base_url).netloc if base_url else ""
+    return [host.rsplit("@", 1)[-1]] if host else []
+
+
 def encode_patch(patch: Patch) -> Patch | list[Any]:
     """The wire form of a patch: a delta travels as ``[index, field, part, delta]``."""
     if patch.get("op") == "delta":
@@ -79,6 +97,8 @@ class ResponseView(anywidget.AnyWidget):
     uid = traitlets.Unicode("").tag(sync=True)  # keys the front end's per-response document
     cancellable = traitlets.Bool(False).tag(sync=True)  # a Cancel callback is registered
     stop_hint = traitlets.Unicode("").tag(sync=True)  # how to stop a run that has no Cancel
+    # hosts (besides the notebook server) an output file preview may be fetched from, on click
+    fetch_hosts = traitlets.List(traitlets.Unicode()).tag(sync=True)
 
     def __init__(
         self,
@@ -87,7 +107,7 @@ class ResponseView(anywidget.AnyWidget):
         model: str | None = None,
         state: ResponseViewState | None = None,
         interval: float = 1 / 30,
-        min_bytes: int = 160,
+        min_bytes: int = 48,
         max_wait: float = 0.25,
         clock: Callable[[], float] = time.monotonic,
         autoflush: bool = True,
@@ -97,9 +117,14 @@ class ResponseView(anywidget.AnyWidget):
         css = (
             load_bundle("response_view.css") if (STATIC_DIR / "response_view.css").exists() else ""
         )
+        # The uid keys the front end's store: it must be in the widget's first state, so that
+        # every front-end callback (initialize, each render) finds the same store.
+        kwargs.setdefault("uid", uuid.uuid4().hex)
+        kwargs.setdefault("fetch_hosts", _profile_hosts(profile))
+        # in the first state too: the loader's initialize then runs, and creates the store
+        # before the first patch message arrives
+        kwargs.setdefault("bundle", shared_bundle(code, css))
         super().__init__(**kwargs)
-        self.bundle = shared_bundle(code, css)
-        self.uid = uuid.uuid4().hex
         self.state = state if state is not None else ResponseViewState(profile=profile, model=model)
         self._lock = threading.RLock()
         self._coalescer = Coalescer(
@@ -160,6 +185,20 @@ class ResponseView(anywidget.AnyWidget):
             self.finished = True
         if self._handle is not None:
             self._handle.update(self)
+
+    def begin_round(self) -> None:
+        """A tool loop's next request: its items follow the ones shown, in the same view."""
+        with self._lock:
+            self._flush_locked()
+            self.state.begin_round()
+            self.finished = False
+
+    def add_tool_output(self, call_id: str, output: str) -> None:
+        """Show a function call's result (the view shows it inside its call)."""
+        item = {"type": "function_call_output", "call_id": call_id, "output": output}
+        with self._lock:
+            self._push(self.state.add_item(item))
+            self._flush_locked()
 
     def on_cancel(self, callback: Callable[[], Any]) -> None:
         """Call ``callback()`` when the user presses Cancel in the view."""
@@ -229,9 +268,7 @@ class ResponseView(anywidget.AnyWidget):
             self._sync_small()
         if items:
             self._seq += 1
-            self.send(
-                {"id": uuid.uuid4().hex, "kind": "patches", "seq": self._seq, "patches": items}
-            )
+            self.send({"kind": "patches", "seq": self._seq, "patches": items})
 
     def _sync_small(self) -> None:
         state = self.state

@@ -1,0 +1,347 @@
+"""The live ResponseView as a person meets it: a real JupyterLab 4 and Notebook 7, a real kernel,
+real comm messages from ``%%respond`` against the on-demand local server at a watchable pace.
+
+* Every ~100 ms the page samples the text of each view's answer: every sample must be a prefix
+  (letters and digits) of the final text, for a foreground run and for a background run
+  (``%%respond -b``) that streams while the kernel is idle; visible updates are counted.
+* The XSS corpus through live views (a finished one and a streamed one): nothing runs, no
+  ``javascript:`` link, no request leaves the notebook server.
+* axe-core's colour-contrast rules on the view in JupyterLab Light and Dark, and the README's
+  screenshots (docs/img/answer-light.png, answer-dark.png) taken from the same run.
+
+One Jupyter server serves every test of the module.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from respnb.notebook.view import STATIC_DIR
+
+from .jupyter import CHROMIUM, KERNEL_IDLE, TOKEN, jupyter_server, loopback_context
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is missing")
+nbformat = pytest.importorskip("nbformat")
+pytest.importorskip("jupyterlab", reason="jupyterlab is not installed")
+if not CHROMIUM.exists():
+    pytest.skip("Debian chromium is missing (/usr/bin/chromium)", allow_module_level=True)
+if not (STATIC_DIR / "response_view.js").exists():
+    pytest.skip("the front-end bundle is not built (npm run build in js/)", allow_module_level=True)
+
+REPO = Path(__file__).resolve().parents[2]
+AXE = REPO / "js" / "node_modules" / "axe-core" / "axe.min.js"
+IMAGES = REPO / "docs" / "img"
+PACE = "40"  # tokens per second of the local server: a few seconds of streaming per answer
+
+RUN_CELLS = [
+    "%load_ext respnb",
+    "%%respond --reasoning medium --summary auto\n"
+    "Explain how a hash map works, with a table of operations and a short code example.",
+    "%%respond -b\nCompare arrays and linked lists for a beginner.",
+]
+
+XSS_CELL = """\
+from respnb.notebook import ResponseView
+from respnb.types import Response, parse_event
+from tests.core.streams import StreamBuilder
+from tests.view.xss_corpus import PAYLOADS, URLS, hostile_response
+
+doc = hostile_response(PAYLOADS[0])
+doc["output"] = [item for n, p in enumerate(PAYLOADS)
+                 for item in hostile_response(p, URLS[n % len(URLS)])["output"]]
+ResponseView.from_response(Response.model_validate(doc)).display()
+b = StreamBuilder("resp_xss_stream").created()
+for p in PAYLOADS:
+    chunks = [p[k : k + 3] for k in range(0, len(p), 3)]
+    b.message(chunks).function_call("f", chunks)
+live = ResponseView(profile="local").display()
+for event in b.completed().events:
+    live.apply(parse_event(event))
+live.finish()
+print("views", len(PAYLOADS))
+"""
+
+# Samples the letters and digits of each view's answer (buttons, the cursor and KaTeX's hidden
+# MathML copy left out) every 100 ms, and the times at which each view's body changed.
+SAMPLER = """
+window.__pwned = [];
+window.__xss = (n) => window.__pwned.push(String(n));
+window.alert = window.confirm = window.prompt = (m) => window.__pwned.push('dialog:' + m);
+window.__rv = { samples: [], updates: [] };
+window.__rvText = (el) => {
+  const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  let s = '';
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    if (n.parentElement && n.parentElement.closest('button, .rv-cursor, .katex-mathml')) continue;
+    s += n.data;
+  }
+  return s.replace(/[^\\p{L}\\p{N}]/gu, '');
+};
+window.__rvAnswer = (view) => [...view.querySelectorAll('.rv-block[data-kind=message]')]
+  .map(window.__rvText).join('');
+setInterval(() => {
+  document.querySelectorAll('.respnb-view').forEach((view, i) => {
+    (window.__rv.samples[i] ||= []).push(window.__rvAnswer(view));
+    const body = view.querySelector('.rv-body');
+    if (body && !body.__rvObserved) {
+      body.__rvObserved = true;
+      new MutationObserver(() => (window.__rv.updates[i] ||= []).push(performance.now()))
+        .observe(body, { subtree: true, childList: true, characterData: true });
+    }
+  });
+}, 100);
+"""
+
+ALL_DONE = """(n) => {
+  const views = [...document.querySelectorAll('.respnb-view')];
+  return views.length >= n && views.every((v) => !v.dataset.busy
+    && (v.querySelector('.rv-status') || {}).textContent === 'completed');
+}"""
+
+
+def _notebook(path: Path, cells: list[str]) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in cells]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    nbformat.write(nb, path)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    root = tmp_path_factory.mktemp("live")
+    for ui in ("lab", "notebook"):
+        _notebook(root / f"run-{ui}.ipynb", RUN_CELLS)
+    _notebook(root / "xss.ipynb", [XSS_CELL])
+    # every cell stays in the DOM (no windowing), so sampling never loses a view
+    tracker = root / ".settings" / "@jupyterlab" / "notebook-extension"
+    tracker.mkdir(parents=True)
+    (tracker / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
+    path = os.pathsep.join([str(REPO / "src"), str(REPO), os.environ.get("PYTHONPATH", "")])
+    env = {"RESPNB_LOCAL_PACE": PACE, "PYTHONPATH": path}
+    with jupyter_server(root, env=env) as base:
+        yield base, root
+
+
+def _open(page: Any, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector(".jp-Notebook .jp-CodeCell .cm-content", timeout=90_000)
+    page.wait_for_function(KERNEL_IDLE, timeout=90_000)
+
+
+def _dismiss_dialogs(page: Any) -> None:
+    """Accept any dialog JupyterLab or Notebook 7 opens on start (kernel choice, news, ...)."""
+    for _ in range(3):
+        dialog = page.locator(".jp-Dialog")
+        if not dialog.count() or not dialog.first.is_visible():
+            return
+        print("dialog:", dialog.first.inner_text()[:300])
+        dialog.first.locator(".jp-Dialog-button.jp-mod-accept").first.click()
+        page.wait_for_timeout(300)
+
+
+def _run_cells(page: Any, count: int) -> None:
+    """Run the first ``count`` cells with Shift+Enter; the first press is retried until the
+    kernel takes it (a key press can land before the kernel is connected)."""
+    first = page.locator(".jp-CodeCell").first
+    for _attempt in range(8):
+        _dismiss_dialogs(page)
+        try:
+            first.locator(".cm-content").click(timeout=5_000)
+        except sync_api.TimeoutError:
+            continue  # a dialog opened meanwhile: dismiss it and try again
+        page.keyboard.press("Shift+Enter")
+        try:
+            page.wait_for_function(
+                "(el) => /\\[(\\*|\\d+)\\]/.test(el.textContent)",
+                arg=first.locator(".jp-InputPrompt").element_handle(),
+                timeout=15_000,
+            )
+            break
+        except sync_api.TimeoutError:
+            continue
+    else:
+        pytest.fail("the kernel never ran the first cell")
+    for _ in range(count - 1):
+        page.keyboard.press("Shift+Enter")
+
+
+def _wait_done(page: Any, n: int) -> None:
+    try:
+        page.wait_for_function(ALL_DONE, arg=n, timeout=180_000)
+    except sync_api.TimeoutError:
+        outputs = page.locator(".jp-OutputArea").all_inner_texts()
+        pytest.fail(f"the views did not complete: {outputs}"[:4000])
+
+
+def _switch_theme(page: Any, theme: str) -> None:
+    page.locator(".lm-MenuBar-itemLabel", has_text="Settings").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Theme").first.hover()
+    page.locator(".lm-Menu-itemLabel", has_text=theme).first.click()
+    page.wait_for_function(
+        "(t) => document.body.dataset.jpThemeName === t", arg=theme, timeout=30_000
+    )
+
+
+_THEME = """() => {
+  const names = new Set();
+  for (const sheet of document.styleSheets) {
+    let rules = [];
+    try { rules = sheet.cssRules; } catch { continue; }
+    for (const rule of rules) {
+      if (rule.style) for (const n of rule.style) if (n.startsWith('--jp-')) names.add(n);
+    }
+  }
+  const cs = getComputedStyle(document.body);
+  return { vars: [...names].map((n) => n + ':' + cs.getPropertyValue(n) + ';').join('\\n'),
+           html: document.querySelector('.respnb-view').outerHTML };
+}"""
+
+
+def _axe_contrast(context: Any, page: Any) -> list[str]:
+    """axe-core's color-contrast violations of the first view in the page's current theme.
+
+    JupyterLab's <body> is 0 px high with overflow hidden (its panels are positioned inside), so
+    axe deems everything in the notebook clipped and checks nothing. The view's DOM and every
+    ``--jp-*`` theme variable, as the running JupyterLab resolves them, are therefore copied to
+    a plain page with the view's stylesheet, and axe (from node_modules) runs there.
+    """
+    theme = page.evaluate(_THEME)
+    css = (STATIC_DIR / "response_view.css").read_text(encoding="utf-8")
+    plain = context.new_page()
+    try:
+        plain.set_content(
+            "<!doctype html><html><head><style>:root{" + theme["vars"] + "}"
+            "body{margin:8px;background:var(--jp-layout-color0);"
+            "font-family:var(--jp-ui-font-family)}</style><style>" + css + "</style></head>"
+            "<body>" + theme["html"] + "</body></html>"
+        )
+        plain.add_script_tag(path=str(AXE))
+        result = plain.evaluate(
+            """async () => {
+            const r = await axe.run('.respnb-view',
+                                    { runOnly: { type: 'rule', values: ['color-contrast'] } });
+            return { violations: r.violations.flatMap((v) => v.nodes.map((n) =>
+                       n.target.join(' ') + ' ' + (n.any[0] || {}).message)),
+                     passes: r.passes.reduce((k, v) => k + v.nodes.length, 0) };
+        }"""
+        )
+    finally:
+        plain.close()
+    assert result["passes"] > 10, result  # the rule did look at the view's text
+    violations: list[str] = result["violations"]
+    return violations
+
+
+def _rates(stamps: list[float]) -> list[int]:
+    """Visible updates in each whole second of a stream (mutation times in ms)."""
+    if len(stamps) < 2:
+        return []
+    start = stamps[0]
+    seconds = int((stamps[-1] - start) // 1000)
+    return [
+        sum(1 for t in stamps if start + k * 1000 <= t < start + (k + 1) * 1000)
+        for k in range(seconds)
+    ]
+
+
+@pytest.mark.parametrize("ui", ["lab", "notebook"])
+def test_streamed_text_is_always_a_prefix(server: tuple[str, Path], ui: str) -> None:
+    base, _root = server
+    # a workspace of its own: JupyterLab would reopen the other tests' notebooks too
+    where = "lab/workspaces/run/tree" if ui == "lab" else "notebooks"
+    url = f"{base}/{where}/run-{ui}.ipynb?token={TOKEN}"
+    with sync_api.sync_playwright() as pw, loopback_context(pw, SAMPLER) as context:
+        page = context.new_page()
+        try:
+            _open(page, url)
+            _run_cells(page, len(RUN_CELLS))
+            _wait_done(page, 2)
+            page.wait_for_function(KERNEL_IDLE, timeout=60_000)
+            finals = page.evaluate(
+                "() => [...document.querySelectorAll('.respnb-view')].map(window.__rvAnswer)"
+            )
+            data = page.evaluate("window.__rv")
+            assert len(finals) == 2 and all(len(f) > 200 for f in finals), finals
+            for i, (name, final) in enumerate(
+                zip(["foreground", "background"], finals, strict=True)
+            ):
+                samples = data["samples"][i]
+                partial = [s for s in samples if 0 < len(s) < len(final)]
+                assert len(partial) >= 3, f"{ui} {name}: the answer did not stream in"
+                bad = [s for s in samples if not final.startswith(s)]
+                assert not bad, f"{ui} {name}: a sample is not a prefix: {bad[0][-200:]!r}"
+                rates = _rates(data["updates"][i])
+                assert rates and max(rates) <= 32, f"{ui} {name}: {rates}"  # the pacer's cap
+                print(
+                    f"{ui} {name}: visible updates per second {rates}, "
+                    f"median {statistics.median(rates)}"
+                )
+            if ui == "lab":
+                _themes_and_screenshots(context, page)
+        finally:
+            page.close()
+
+
+def _themes_and_screenshots(context: Any, page: Any) -> None:
+    view = page.locator(".respnb-view").first
+    view.scroll_into_view_if_needed()
+    IMAGES.mkdir(parents=True, exist_ok=True)
+    light = _axe_contrast(context, page)
+    assert not light, "\n".join(light)
+    view.screenshot(path=str(IMAGES / "answer-light.png"))
+    _switch_theme(page, "JupyterLab Dark")
+    page.wait_for_function(
+        "() => getComputedStyle(document.querySelector('.respnb-view')).backgroundColor"
+        " !== 'rgb(255, 255, 255)'"
+    )
+    try:
+        dark = _axe_contrast(context, page)
+        assert not dark, "\n".join(dark)
+        view.screenshot(path=str(IMAGES / "answer-dark.png"))
+    finally:
+        _switch_theme(page, "JupyterLab Light")
+
+
+def test_xss_corpus_through_live_views(server: tuple[str, Path]) -> None:
+    base, _root = server
+    remote: list[str] = []
+    with sync_api.sync_playwright() as pw, loopback_context(pw, SAMPLER) as context:
+        page = context.new_page()
+        page.on(
+            "request",
+            lambda r: (
+                remote.append(r.url) if not r.url.startswith((base, "data:", "blob:")) else None
+            ),
+        )
+        try:
+            _open(page, f"{base}/lab/workspaces/xss/tree/xss.ipynb?token={TOKEN}")
+            _run_cells(page, 1)
+            _wait_done(page, 2)
+            page.wait_for_function(KERNEL_IDLE, timeout=60_000)
+            text = page.locator(".respnb-view").last.inner_text()
+            assert "__xss(1)" in text  # the payloads are there, as text
+            page.locator(".respnb-view details").first.evaluate("(d) => { d.open = true; }")
+            page.wait_for_timeout(500)  # give an image error or a focus handler its chance
+            audit = page.evaluate(
+                """() => [...document.querySelectorAll('.respnb-view *')].flatMap((el) =>
+                  el.closest('svg.rv-icon, .rv-math') ? [] : [...el.attributes]
+                    .filter((a) => a.name.startsWith('on') || a.name === 'id'
+                      || /^\\s*(javascript|vbscript|data:text)/i.test(a.value))
+                    .map((a) => el.tagName + '[' + a.name + '=' + a.value.slice(0, 40) + ']'))"""
+            )
+            assert audit == []
+            assert page.evaluate("window.__pwned") == []
+            n_links = page.evaluate("document.querySelectorAll('.respnb-view a[href]').length")
+            assert n_links > 10  # links were rendered, all of them http(s)/mailto
+        finally:
+            page.close()
+    assert remote == [], remote[:20]
