@@ -30,6 +30,9 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
 from _report import MET, MISSED, SECTIONS, SMALL, Verdicts, machine_line  # noqa: E402
+from _report_client import CLIENT_SECTIONS  # noqa: E402
+
+SECTIONS = {**SECTIONS, **CLIENT_SECTIONS}
 
 OUT = BENCH / "out"
 PERF_MD = ROOT / "docs" / "perf.md"
@@ -47,6 +50,8 @@ BENCHES: dict[str, tuple[str, list[str], list[str]]] = {
         ["--tasks", "100", "--rows", "20000", "--openai-rows", "2000", "--board-rows", "2000"],
     ),
     "batch": ("bench_batch.py", [], ["--rows", "1000", "--resume-rows", "400"]),
+    "sync_stream": ("bench_sync_stream.py", ["--repeat", "5"], ["--repeat", "1"]),
+    "tracking": ("bench_tracking.py", [], ["--tasks", "40", "--pace", "20"]),
     "server": (
         "bench_server.py",
         ["--full"],

@@ -20,11 +20,13 @@ from ._exceptions import (
     RateLimitError,
     RespnbError,
     StreamError,
+    StreamInterruptedError,
     UnprocessableEntityError,
     UnsupportedFeatureError,
     WaitTimeoutError,
 )
-from ._profiles import Capabilities, Profile
+from ._parsing import ParsedResponse
+from ._profiles import Capabilities, Profile, set_local_starter
 from ._stream import AsyncResponseStream
 from ._sync import Client, ResponseStream
 from ._version import __version__
@@ -35,6 +37,15 @@ from .types import Response, StreamEvent
 # every response respnb creates is recorded (lazily opened SQLite) unless recording is off:
 # $RESPNB_RECORD=0 or respnb.tasks.recording(False)
 _install_task_observer()
+
+
+def _start_local_server() -> str:
+    from .server.launch import ensure_local_server
+
+    return str(ensure_local_server())
+
+
+set_local_starter(_start_local_server)  # the 'local' profile's server, started on demand
 
 __all__ = [
     "APIConnectionError",
@@ -52,6 +63,7 @@ __all__ = [
     "ConflictError",
     "InternalServerError",
     "NotFoundError",
+    "ParsedResponse",
     "PermissionDeniedError",
     "Profile",
     "RateLimitError",
@@ -59,10 +71,12 @@ __all__ = [
     "Response",
     "ResponseStream",
     "StreamError",
+    "StreamInterruptedError",
     "StreamEvent",
     "UnprocessableEntityError",
     "UnsupportedFeatureError",
     "WaitTimeoutError",
+    "set_local_starter",
     "__version__",
     "tasks",
     "types",

@@ -1,5 +1,6 @@
 """The ``respnb`` command. Subcommands: ``serve`` (the local Responses API server; ``serve
-status`` / ``serve stop`` for the on-demand one) and ``history purge``.
+status`` / ``serve stop`` for the on-demand one), ``history purge`` and ``doctor`` (probe a
+server's capabilities).
 
 Other modules add subcommands by appending to :data:`SUBCOMMANDS`: a function taking the
 argparse subparsers object that registers its parser and sets ``func`` (``args -> int``).
@@ -179,7 +180,13 @@ def _add_history(sub: Any) -> None:
     add_history(sub)
 
 
-SUBCOMMANDS: list[Callable[[Any], None]] = [_add_serve, _add_history]
+def _add_doctor(sub: Any) -> None:
+    from respnb._doctor import add_doctor
+
+    add_doctor(sub)
+
+
+SUBCOMMANDS: list[Callable[[Any], None]] = [_add_serve, _add_history, _add_doctor]
 """Registrars of subcommands; each adds one parser to the subparsers object."""
 
 

@@ -21,7 +21,7 @@ from typing import Any, get_args
 
 from pydantic import TypeAdapter
 
-from ._item_slots import EMPTY, Part, Slot, merge
+from ._item_slots import Part, Slot, merge, merge_parts
 from .types import (
     TERMINAL_STATUSES,
     ErrorEvent,
@@ -233,11 +233,32 @@ class ResponseAccumulator:
 
     def _lifecycle(self, event: Any) -> None:
         response: Response = event.response
+        if event.type in _TERMINAL_LIFECYCLE and response.output and self._slots:
+            response = self._keep_streamed(response)
         self._set_base(response)
         if event.type in _TERMINAL_LIFECYCLE:
             self.done = True
             self.terminal_event = event.type
             self._server_final = bool(response.output)
+
+    def _keep_streamed(self, response: Response) -> Response:
+        """The terminal response, with what streamed put back where its items left it empty
+        (a ``summary`` left ``[]``, empty ``arguments``, parts without their annotations)."""
+        output = list(response.output)
+        changed = False
+        for index, item in enumerate(output):
+            item_id = getattr(item, "id", None)
+            slot = self._slots.get(self._ids.get(item_id, index) if item_id else index)
+            if slot is None or slot.model is item:
+                continue
+            ours = slot.dump()
+            if item_id and ours.get("id") not in (None, item_id):
+                continue
+            merged = merge_parts(merge(item.to_dict(), ours), ours)
+            if merged != item.to_dict():
+                output[index] = _ITEM.validate_python(merged)
+                changed = True
+        return response.model_copy(update={"output": output}) if changed else response
 
     def _error(self, event: Any) -> None:
         if isinstance(event, ErrorEvent):
@@ -269,11 +290,13 @@ class ResponseAccumulator:
         if isinstance(item_id, str) and item_id in self._ids:
             index = self._ids[item_id]
         slot = self._slots.get(index)
-        if slot is not None and slot.model is None:
-            # Keep the server's item unless it left empty a field we accumulated.
-            lost = [k for k in slot.payload() if getattr(model, k, None) in EMPTY]
-            if lost:
-                self._add_slot(index, merge(model.to_dict(), slot.dump()))
+        if slot is not None and slot.model is None and slot.payload():
+            # Keep the server's item unless it left empty a field we accumulated (down to
+            # the parts: a text or its annotations).
+            ours, theirs = slot.dump(), model.to_dict()
+            merged = merge_parts(merge(theirs, ours), ours)
+            if merged != theirs:
+                self._add_slot(index, merged)
                 return
         self._add_slot(index, None, model)
 

@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 
 from ._base_client import AsyncAPIClient
+from ._probe import ProbeReport, probe
 from ._profiles import Profile, resolve_profile
 from ._retry import Sleep
 from .resources import (
@@ -26,6 +27,7 @@ from .resources import (
     AsyncVectorStores,
 )
 from .resources._batches import AsyncBatches
+from .resources._webhooks import Webhooks
 
 __all__ = ["AsyncClient"]
 
@@ -36,15 +38,19 @@ class AsyncClient:
     ``profile`` is a built-in name (``openai``, ``manus``, ``maniac``, ``compatible``,
     ``local``), a name declared in ``<home>/profiles.toml``, a :class:`Profile`, or None for
     the default (``$RESPNB_PROFILE``, config ``default``, ``openai`` if ``$OPENAI_API_KEY``,
-    else ``local``). ``base_url``/``api_key`` override the profile's. ``transport`` replaces
-    the network layer (``httpx.MockTransport`` in tests); ``sleep`` replaces ``asyncio.sleep``
-    for retry and polling waits. ``capabilities`` overrides the profile's capability flags.
+    else ``local``); a preset name (``litellm``, ``vllm``, ``ollama``, ``llamacpp``,
+    ``llamastack``) is the ``compatible`` profile with that preset. ``preset=`` (or
+    ``$RESPNB_PRESET``) applies a preset's capabilities (docs/providers.md).
+    ``base_url``/``api_key`` override the profile's. ``transport`` replaces the network layer
+    (``httpx.MockTransport`` in tests); ``sleep`` replaces ``asyncio.sleep`` for retry and
+    polling waits. ``capabilities`` overrides the profile's capability flags.
     """
 
     def __init__(
         self,
         profile: str | Profile | None = None,
         *,
+        preset: str | None = None,
         base_url: str | None = None,
         api_key: str | None = None,
         timeout: float | httpx.Timeout = 60.0,
@@ -55,7 +61,7 @@ class AsyncClient:
         capabilities: Mapping[str, bool] | None = None,
         sleep: Sleep | None = None,
     ) -> None:
-        resolved = resolve_profile(profile, base_url=base_url, api_key=api_key)
+        resolved = resolve_profile(profile, base_url=base_url, api_key=api_key, preset=preset)
         if capabilities:
             resolved = resolved.with_overrides(capabilities=dict(capabilities))
         resolved.require_api_key()
@@ -74,6 +80,7 @@ class AsyncClient:
         self.tasks = AsyncTasks(self._api)
         self.vector_stores = AsyncVectorStores(self._api)
         self.batches = AsyncBatches(self._api)
+        self.webhooks = Webhooks()
 
     @property
     def profile(self) -> Profile:
@@ -91,6 +98,12 @@ class AsyncClient:
 
     def __repr__(self) -> str:
         return f"<AsyncClient profile={self.profile.name!r} kind={self.profile.kind!r}>"
+
+    async def probe(self, *, model: str | None = None) -> ProbeReport:
+        """Find out with small safe requests what the server supports (whatever this
+        profile's flags say): a :class:`~respnb._probe.ProbeReport` (``.table()``,
+        ``.capabilities()``, ``.closest_preset()``). Creates and deletes a few responses."""
+        return await probe(self._api, model=model)
 
     async def close(self) -> None:
         """Close the connection pool."""

@@ -17,8 +17,11 @@ The tree::
     │   ├── APIResponseValidationError (a 2xx answer that is not what the call returns:
     │   │                              not JSON, not an object, not a response; carries the body)
     │   └── APIConnectionError        (no answer: DNS, refused, reset)
-    │       └── APITimeoutError       (no answer in time)
-    ├── StreamError                   (malformed SSE/JSON from a server; carries the text)
+    │       ├── APITimeoutError       (no answer in time)
+    │       └── StreamInterruptedError (a stream dropped and could not be continued;
+    │                                  ``snapshot`` keeps what arrived, ``__cause__`` the drop)
+    ├── StreamError                   (malformed SSE/JSON from a server, or a stream that
+    │                                  cannot be followed; carries the text)
     ├── UnsupportedFeatureError       (the profile's service does not offer this call)
     ├── ConfigurationError            (missing key, unknown or bad profile; says how to fix)
     └── WaitTimeoutError              (``responses.wait`` gave up; carries the last Response)
@@ -55,6 +58,7 @@ __all__ = [
     "RateLimitError",
     "RespnbError",
     "StreamError",
+    "StreamInterruptedError",
     "UnprocessableEntityError",
     "UnsupportedFeatureError",
     "WaitTimeoutError",
@@ -112,11 +116,25 @@ class APIStatusError(APIError):
         self.param = param
         self.type = type
         self.request_id: str | None = response.headers.get("x-request-id")
+        self.method = response.request.method
+        self.path = response.request.url.path
+        self.feature: str | None = None
+        """The capability to switch off when the server lacks the endpoint (404/405)."""
 
     def __str__(self) -> str:
         rid = f" (request id {self.request_id})" if self.request_id else ""
-        code = f" [{self.code}]" if self.code not in (None, "") else ""
-        return f"Error code {self.status_code}{code}: {self.message}{rid}"
+        code = ""
+        if self.code not in (None, "") and str(self.code) != str(self.status_code):
+            code = f" [{self.code}]"
+        where = f" ({self.method} {self.path})" if self.method else ""
+        hint = ""
+        if self.feature is not None:
+            hint = (
+                f". The server may not offer this endpoint: if so, switch the capability off "
+                f"with capabilities={{{self.feature!r}: False}} or [profiles.NAME.capabilities] "
+                f"{self.feature} = false (`respnb doctor URL` finds what it supports)"
+            )
+        return f"Error code {self.status_code}{code}{where}: {self.message}{hint}{rid}"
 
 
 class BadRequestError(APIStatusError):
@@ -169,6 +187,32 @@ class APITimeoutError(APIConnectionError):
         super().__init__(message, request=request)
 
 
+class StreamInterruptedError(APIConnectionError):
+    """A stream dropped and could not be continued.
+
+    ``snapshot`` is the Response as it stood (partial output kept), ``response_id`` and
+    ``cursor`` say where it stopped, ``resume_error`` is why continuing failed (if it was
+    tried); the drop itself is ``__cause__``. The message's advice fits the stream: resume
+    advice only where resuming can work.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        request: httpx.Request | None = None,
+        snapshot: Response | None = None,
+        response_id: str | None = None,
+        cursor: int | None = None,
+        resume_error: BaseException | None = None,
+    ) -> None:
+        super().__init__(message, request=request)
+        self.snapshot = snapshot
+        self.response_id = response_id
+        self.cursor = cursor
+        self.resume_error = resume_error
+
+
 class StreamError(RespnbError):
     """A server sent a stream respnb cannot read; ``text`` is the offending payload."""
 
@@ -213,7 +257,31 @@ _STATUS_CLASSES: dict[int, type[APIStatusError]] = {
 }
 
 
-def make_status_error(response: httpx.Response, *, redact: tuple[str, ...] = ()) -> APIStatusError:
+_GENERIC_NOT_FOUND = frozenset({"", "not found", "not_found", "404 page not found", "error"})
+
+
+def endpoint_feature(method: str, path: str) -> str | None:
+    """The capability flag a request needs (``None`` for a plain create or an unknown path)."""
+    parts = [p for p in path.split("?", 1)[0].strip("/").split("/") if p]
+    if parts and parts[0] == "v1":
+        parts = parts[1:]
+    if not parts:
+        return None
+    head, method = parts[0], method.upper()
+    if head == "responses":
+        if len(parts) == 1:
+            return None
+        if parts[1] == "input_tokens":
+            return "input_tokens"
+        if len(parts) >= 3:
+            return {"input_items": "input_items", "cancel": "cancel"}.get(parts[2])
+        return {"DELETE": "delete", "GET": "retrieve"}.get(method)
+    return {"conversations": "conversations", "files": "files", "tasks": "tasks"}.get(head)
+
+
+def make_status_error(
+    response: httpx.Response, *, redact: tuple[str, ...] = (), streaming: bool = False
+) -> APIStatusError:
     """Build the typed error for an error response whose body has been read.
 
     Reads OpenAI's ``{"error": {"message", "type", "param", "code"}}`` envelope, a flat
@@ -253,4 +321,12 @@ def make_status_error(response: httpx.Response, *, redact: tuple[str, ...] = ())
     )
     if error.request_id:  # a header the service chose: it may echo anything
         error.request_id = redact_text(error.request_id, secrets)
+    generic = str(message).strip().lower() in _GENERIC_NOT_FOUND or message == (
+        response.reason_phrase
+    )
+    if status == 405 or (status == 404 and generic):
+        feature = endpoint_feature(response.request.method, response.request.url.path)
+        if feature == "retrieve" and streaming:
+            feature = "resume"
+        error.feature = feature
     return error

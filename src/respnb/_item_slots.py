@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["EMPTY", "PAYLOAD", "STRING_FIELDS", "Part", "Slot", "merge"]
+__all__ = ["EMPTY", "PAYLOAD", "STRING_FIELDS", "Part", "Slot", "merge", "merge_parts"]
 
 STRING_FIELDS = ("arguments", "input", "code")
 """Streamed string fields of tool call items."""
@@ -115,4 +115,27 @@ def merge(server: dict[str, Any], ours: dict[str, Any]) -> dict[str, Any]:
             continue
         if (key in out and out[key] in EMPTY) or (key not in out and key in PAYLOAD):
             out[key] = value
+    return out
+
+
+def merge_parts(server: dict[str, Any], ours: dict[str, Any]) -> dict[str, Any]:
+    """``server`` with each content / summary part's empty fields (text, annotations) filled
+    from the part at the same index of ``ours``."""
+    out = dict(server)
+    for key in ("content", "summary"):
+        theirs, mine = out.get(key), ours.get(key)
+        if not isinstance(theirs, list) or not isinstance(mine, list):
+            continue
+        parts = []
+        for i, part in enumerate(theirs):
+            own = mine[i] if i < len(mine) else None
+            if (
+                isinstance(own, dict)
+                and isinstance(part, dict)
+                and own.get("type") == part.get("type")
+            ):
+                parts.append(merge(part, own))
+            else:
+                parts.append(part)
+        out[key] = parts
     return out

@@ -7,7 +7,7 @@ A :class:`Profile` is declared in code, taken from the built-ins (``openai``, ``
 
     [profiles.vllm]
     kind = "compatible"              # openai | manus | maniac | compatible | local
-    preset = "vllm"                  # compatible only: vllm | ollama | litellm | llamacpp
+    preset = "vllm"                  # vllm | ollama | litellm | llamacpp | llamastack
     base_url = "http://localhost:8000/v1"
     api_key_env = "VLLM_API_KEY"     # prefer this to a literal api_key
     default_model = "Qwen/Qwen3-8B"
@@ -31,16 +31,19 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_serializer
 
 from ._exceptions import ConfigurationError, UnsupportedFeatureError
+from ._presets import PRESETS, canonical_preset
 from ._redact import is_secret_header, strip_userinfo, userinfo_secrets, validation_summary
 
 __all__ = [
     "BUILTIN_PROFILES",
+    "LocalStarter",
     "Capabilities",
     "Profile",
     "ProfileKind",
@@ -48,7 +51,21 @@ __all__ = [
     "config_path",
     "load_config",
     "resolve_profile",
+    "set_local_starter",
 ]
+
+LocalStarter = Callable[[], str]
+"""Starts (or finds) the local server of the ``local`` profile; returns its base URL."""
+_local_starter: LocalStarter | None = None
+
+
+def set_local_starter(starter: LocalStarter | None) -> LocalStarter | None:
+    """Install the function the ``local`` profile gets its server from; returns the previous
+    one. ``respnb`` installs its own server's on import; the client core never starts one."""
+    global _local_starter
+    previous, _local_starter = _local_starter, starter
+    return previous
+
 
 ProfileKind = Literal["openai", "manus", "maniac", "compatible", "local"]
 BUILTIN_PROFILES: tuple[str, ...] = ("openai", "manus", "maniac", "compatible", "local")
@@ -76,41 +93,14 @@ class Capabilities(BaseModel):
     presigned_files: bool = False
     """Manus two-step upload (``POST /files {filename}`` then PUT to ``upload_url``)."""
     tasks: bool = False
-    """Manus ``/tasks`` list/update."""
+    """Manus ``/tasks`` update (rename, share, hide)."""
+    task_list: bool = False
+    """``GET /tasks`` lists the account's tasks with status filters (Manus, respnb's own
+    server): the refresher follows many background tasks with one listing per sweep."""
     tools: bool = True
-
-
-_STATELESS = {
-    "background": False,
-    "retrieve": False,
-    "resume": False,
-    "cancel": False,
-    "delete": False,
-    "input_items": False,
-    "input_tokens": False,
-    "previous_response_id": False,
-    "conversations": False,
-    "files": False,
-}
-
-PRESETS: dict[str, dict[str, bool]] = {
-    "vllm": {
-        "delete": False,
-        "input_items": False,
-        "input_tokens": False,
-        "conversations": False,
-        "files": False,
-    },
-    "ollama": dict(_STATELESS),
-    "llamacpp": dict(_STATELESS),
-    "litellm": {
-        "cancel": False,
-        "resume": False,
-        "input_tokens": False,
-        "conversations": False,
-    },
-}
-"""Capability overrides of the ``compatible`` presets (protocol.md §5)."""
+    idempotency: bool = False
+    """The server honours ``Idempotency-Key`` on ``POST /responses`` (a re-sent create answers
+    with the first one's response), so a create cut before its id arrived can be sent again."""
 
 
 class Profile(BaseModel):
@@ -157,14 +147,14 @@ class Profile(BaseModel):
         if self.base_url:
             return self.base_url.rstrip("/")
         if self.kind == "local":
-            try:
-                from .server.launch import ensure_local_server
-            except ImportError as exc:
+            if _local_starter is None:
                 raise ConfigurationError(
-                    "the 'local' profile needs respnb's local server (respnb.server.launch), "
-                    f"which cannot be imported ({exc}); pass another profile or base_url=..."
-                ) from exc
-            return str(ensure_local_server()).rstrip("/")
+                    "the 'local' profile has no server starter installed: `import respnb` "
+                    "installs respnb's own (respnb.server), or call "
+                    "respnb.set_local_starter(fn) with a function returning a base URL; "
+                    "or pass base_url=... / another profile."
+                )
+            return _local_starter().rstrip("/")
         env = {"maniac": "MANIAC_BASE_URL", "compatible": "RESPNB_BASE_URL"}.get(self.kind)
         hint = f"set ${env} or " if env else ""
         raise ConfigurationError(
@@ -286,6 +276,7 @@ def builtin_profile(name: str, *, preset: str | None = None) -> Profile:
                 files=True,
                 presigned_files=True,
                 tasks=True,
+                task_list=True,
             ),
         )
     if name == "maniac":
@@ -302,11 +293,11 @@ def builtin_profile(name: str, *, preset: str | None = None) -> Profile:
                 files=False,
             ),
         )
-    if name == "compatible":
-        if preset is not None and preset not in PRESETS:
-            raise ConfigurationError(
-                f"unknown compatible preset {preset!r}; choose one of {sorted(PRESETS)}."
-            )
+    if name == "compatible" or canonical_preset(name) is not None:
+        if name != "compatible":
+            preset = name
+        if preset is not None:
+            preset = _check_preset(preset)
         return Profile(
             name="compatible" if preset is None else preset,
             kind="compatible",
@@ -317,11 +308,27 @@ def builtin_profile(name: str, *, preset: str | None = None) -> Profile:
         )
     if name == "local":
         # key: the on-demand server's per-install token (resolved_api_key)
-        return Profile(name="local", kind="local", key_required=False, default_model="respnb-demo")
+        return Profile(
+            name="local",
+            kind="local",
+            key_required=False,
+            default_model="respnb-demo",
+            capabilities=Capabilities(idempotency=True, task_list=True),
+        )
     raise ConfigurationError(
-        f"unknown profile {name!r}: use one of {list(BUILTIN_PROFILES)} or declare "
-        f"[profiles.{name}] in {config_path()}."
+        f"unknown profile {name!r}: use one of {list(BUILTIN_PROFILES)}, a preset "
+        f"({', '.join(sorted(PRESETS))}) or declare [profiles.{name}] in {config_path()}."
     )
+
+
+def _check_preset(preset: str) -> str:
+    found = canonical_preset(preset)
+    if found is None:
+        raise ConfigurationError(
+            f"unknown compatible preset {preset!r}; choose one of {sorted(PRESETS)} "
+            "(docs/providers.md says what each allows; `respnb doctor URL` checks a server)."
+        )
+    return found
 
 
 def config_path() -> Path:
@@ -371,8 +378,13 @@ def resolve_profile(
     *,
     base_url: str | None = None,
     api_key: str | None = None,
+    preset: str | None = None,
 ) -> Profile:
     """The profile a client uses; ``base_url``/``api_key`` override the profile's.
+
+    ``preset`` (else ``$RESPNB_PRESET`` for a ``compatible`` profile) applies a preset's
+    capabilities: the built-in ``compatible`` profile becomes that preset; any other profile
+    keeps its name and gets the preset's capability flags.
 
     A name is looked up in the config file first, then among the built-ins. With no profile:
     ``$RESPNB_PROFILE``, the config ``default``, ``openai`` if ``$OPENAI_API_KEY`` is set,
@@ -391,6 +403,17 @@ def resolve_profile(
         if implicit and name == "local" and base_url is not None:
             name = "compatible"
         resolved = declared[name] if name in declared else builtin_profile(name)
+    plain = resolved.kind == "compatible" and resolved.name == "compatible"
+    if preset is None and plain:
+        preset = os.environ.get("RESPNB_PRESET") or None
+    if preset is not None:
+        chosen = _check_preset(preset)
+        if plain:
+            resolved = builtin_profile("compatible", preset=chosen).model_copy(
+                update={"base_url": resolved.base_url, "api_key": resolved.api_key}
+            )
+        else:
+            resolved = resolved.with_overrides(capabilities=PRESETS[chosen])
     if base_url is not None or api_key is not None:
         resolved = resolved.with_overrides(base_url=base_url, api_key=api_key)
     return resolved

@@ -11,49 +11,70 @@ A failed or incomplete stream is not an exception: :meth:`get_final_response` re
 Response carrying the error and whatever output arrived. Malformed event data raises
 :class:`~respnb._exceptions.StreamError` with the offending text (the snapshot is kept).
 
-**Resuming.** Events whose ``sequence_number`` is at or below the cursor (``after`` given to
-``resume``, or the last event already fed) are dropped, so a server that replays from the
-start is harmless. With ``auto_resume`` on, a connection that drops (or ends without a
-terminal event) is reopened with ``GET /responses/{id}?stream=true&starting_after=<cursor>``,
-up to ``max_resumes`` times. ``auto_resume=None`` (the default) means on for background
-streams and for ``responses.resume`` streams (their response is stored and keeps running), off
-for foreground streams (closing their connection stops generation: nothing to resume).
+**Resuming.** After a reconnect, or when ``resume`` is given ``after``, events whose
+``sequence_number`` is at or below that cursor are replays and are dropped; without either, every
+event is new (servers such as LiteLLM number sparsely, ``... 9, 10, 1``). With ``auto_resume``
+on, a connection that drops (or ends without a terminal event) is reopened with
+``GET /responses/{id}?stream=true&starting_after=<cursor>``, up to ``max_resumes`` times.
+``auto_resume=None`` (the default) means on for background streams and for ``responses.resume``
+streams, off for foreground streams (closing their connection stops generation).
+
+**Following a JSON answer.** A server that answers ``stream=true`` with a whole Response as
+JSON is fed as one lifecycle event; a non-terminal one (``queued``) is followed to the end by
+resuming (once) where the :class:`~respnb._stream_policy.StreamPolicy` allows, else by
+``responses.wait``; with neither, a :class:`StreamError` names ``responses.wait(id)``.
+
+**Failures** (:mod:`respnb._stream_recovery`): a drop that cannot be continued raises
+:class:`~respnb._exceptions.StreamInterruptedError` (the drop as ``__cause__``, the partial
+snapshot, advice that fits the policy); a cut background create may be sent again.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections import deque
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
+from pydantic import BaseModel
 
 from ._accumulator import ResponseAccumulator
-from ._exceptions import APIConnectionError, StreamError
+from ._exceptions import APIError, StreamError
+from ._parsing import parse_response
 from ._retry import Sleep
-from ._sse import ServerSentEvent, SSEDecoder, is_done
+from ._sse import DONE_DATA, ServerSentEvent, SSEDecoder
+from ._stream_policy import (
+    Connect,
+    Fetch,
+    Observe,
+    Reconnect,
+    StreamPolicy,
+    lifecycle_event_for,
+)
+from ._stream_recovery import StreamRecovery
 from .types import (
     TERMINAL_EVENT_TYPES,
     ErrorEvent,
-    LifecycleEvent,
     OutputTextDeltaEvent,
     Response,
     StreamEvent,
     parse_event,
 )
 
-__all__ = ["AsyncResponseStream", "Connect", "Fetch", "Observe", "Reconnect"]
+__all__ = [
+    "AsyncResponseStream",
+    "Connect",
+    "Fetch",
+    "Observe",
+    "Reconnect",
+    "StreamPolicy",
+    "lifecycle_event_for",
+]
 
-Connect = Callable[[], Awaitable[httpx.Response]]
-"""Opens the first connection (the POST, or the GET of ``resume``)."""
-Reconnect = Callable[[str, "int | None"], Awaitable[httpx.Response]]
-"""Reopens a stored response's stream: ``(response_id, starting_after)``."""
-Fetch = Callable[[str], Awaitable[Response]]
-"""Retrieves a stored response (to learn why a stream ended with no terminal event)."""
-Observe = Callable[[Response], None]
-"""Called with the snapshot when the stream starts (first id seen) and when it ends."""
+_ENDING = frozenset({*TERMINAL_EVENT_TYPES, "error"})
 
 
-class AsyncResponseStream:
+class AsyncResponseStream(StreamRecovery):
     """An async iterator of :class:`~respnb.types.StreamEvent` with a live snapshot.
 
     Use it as ``async with``; ``stream.cursor``, ``stream.response_id`` and
@@ -73,9 +94,20 @@ class AsyncResponseStream:
         sleep: Sleep | None = None,
         observe: Observe | None = None,
         fetch: Fetch | None = None,
+        wait: Fetch | None = None,
+        policy: StreamPolicy | None = None,
+        text_format: type[BaseModel] | None = None,
     ) -> None:
         self._connect = connect
+        self.text_format = text_format
+        """The pydantic model the final response is parsed as (``output_parsed``), if any."""
         self._fetch = fetch
+        self._wait = wait
+        self.policy = policy if policy is not None else StreamPolicy()
+        self._floor = after  # events at or below it are replays (set again on reconnect)
+        self._create_retries = 0
+        self._json_reconnects = 0
+        self._request: httpx.Request | None = None
         self._reconnect = reconnect
         self._known_id = response_id
         self._after = after
@@ -87,7 +119,9 @@ class AsyncResponseStream:
         self._sleep = sleep
         self._observe = observe
         self._http: httpx.Response | None = None
-        self._gen: AsyncIterator[StreamEvent] | None = None
+        self._gen: AsyncIterator[list[StreamEvent]] | None = None
+        self._buffer: deque[StreamEvent] = deque()
+        self._pending_error: StreamError | None = None
         self._finished = False
         self._closed = False
         self._started = False
@@ -161,6 +195,7 @@ class AsyncResponseStream:
     async def close(self) -> None:
         """Close the connection; the snapshot stays available. Idempotent."""
         self._closed = True
+        self._buffer.clear()
         gen, self._gen = self._gen, None
         if gen is not None:
             aclose = getattr(gen, "aclose", None)
@@ -184,22 +219,55 @@ class AsyncResponseStream:
         return self
 
     async def __anext__(self) -> StreamEvent:
+        buffer = self._buffer
+        if buffer:
+            return buffer.popleft()
         if self._closed and self._gen is None:
             raise StopAsyncIteration
         if self._gen is None:
             self._gen = self._events()
+        while True:
+            try:
+                batch = await self._gen.__anext__()
+            except StopAsyncIteration:
+                await self._drop_http()
+                self._notify_end()
+                raise
+            if batch:
+                buffer.extend(batch)
+                return buffer.popleft()
+
+    async def batches(self) -> AsyncIterator[list[StreamEvent]]:
+        """The events in batches: all those decoded from one network chunk at once (what the
+        sync stream hands across its thread)."""
+        if self._buffer:
+            batch = list(self._buffer)
+            self._buffer.clear()
+            yield batch
+        if self._closed and self._gen is None:
+            return
+        if self._gen is None:
+            self._gen = self._events(batches=True)
         try:
-            return await self._gen.__anext__()
-        except StopAsyncIteration:
-            await self._drop_http()
-            self._notify_end()
-            raise
+            async for batch in self._gen:
+                if batch:
+                    yield batch
+        finally:
+            if self._gen is not None and self.done:
+                await self._drop_http()
+                self._notify_end()
 
     async def get_final_response(self) -> Response:
-        """Read to the end and return the final snapshot (failed/incomplete included)."""
+        """Read to the end and return the final snapshot (failed/incomplete included); a
+        :class:`~respnb.ParsedResponse` when the stream was given ``text_format``."""
         async for _ in self:
             pass
-        return self.snapshot()
+        return self.final_snapshot()
+
+    def final_snapshot(self) -> Response:
+        """:meth:`snapshot`, parsed as ``text_format`` when one was given."""
+        snap = self.snapshot()
+        return parse_response(snap, self.text_format) if self.text_format is not None else snap
 
     async def until_done(self) -> AsyncResponseStream:
         """Read to the end; return the stream."""
@@ -212,14 +280,21 @@ class AsyncResponseStream:
             if isinstance(event, OutputTextDeltaEvent):
                 yield event.delta
 
-    async def _events(self) -> AsyncIterator[StreamEvent]:
+    async def _events(self, batches: bool = False) -> AsyncIterator[list[StreamEvent]]:
         while not self._finished:
             await self.open()
             http = self._http
             assert http is not None
+            self._request = http.request
             if "json" in http.headers.get("content-type", ""):
-                yield await self._json_answer(http)
-                return
+                yield [await self._json_answer(http)]
+                if self._finished:
+                    return
+                ended = await self._follow_json()
+                if ended is not None:
+                    yield [ended]
+                    return
+                continue
             decoder = SSEDecoder()
             dropped: Exception | None = None
             head = bytearray()  # the first bytes, to show when no event ever arrives
@@ -227,18 +302,26 @@ class AsyncResponseStream:
                 async for chunk in http.aiter_bytes():
                     if len(head) < 512:
                         head += chunk[: 512 - len(head)]
-                    for sse in decoder.feed(chunk):
-                        event = self._handle(sse)
-                        if event is not None:
-                            yield event
+                    if batches:
+                        batch = self._handle_all(decoder.feed(chunk))
+                        if batch:
+                            yield batch
+                        self._raise_pending()
                         if self._finished:
                             return
-                for sse in decoder.flush():
-                    event = self._handle(sse)
-                    if event is not None:
-                        yield event
-                    if self._finished:
-                        return
+                        continue
+                    for sse in decoder.feed(chunk):  # one at a time: the snapshot keeps pace
+                        event = self._handle(sse)
+                        if event is not None:
+                            yield [event]
+                        if self._finished:
+                            return
+                batch = self._handle_all(decoder.flush())
+                if batch:
+                    yield batch
+                self._raise_pending()
+                if self._finished:
+                    return
             except httpx.TransportError as exc:
                 dropped = exc
             finally:
@@ -255,140 +338,71 @@ class AsyncResponseStream:
             if dropped is None and not self._finished:
                 ended = await self._ended_without_event()
                 if ended is not None:
-                    yield ended
+                    yield [ended]
                     return
-            if self._finished or not await self._try_resume():
+            if self._finished:
+                return
+            if await self._retry_create(dropped):
+                continue
+            try:
+                resumed = await self._try_resume()
+            except APIError as exc:
                 self._finished = True
-                if dropped is not None and self.response_id is None:
-                    raise APIConnectionError(
-                        f"the stream dropped before the response id arrived: "
-                        f"{type(dropped).__name__}: {dropped}. Nothing can be resumed; a "
-                        "background response may still have been created on the service "
-                        "(retrying the call reuses its Idempotency-Key).",
-                        request=http.request,
-                    ) from dropped
+                raise self._interrupted(dropped, exc) from (dropped or exc)
+            if not resumed:
+                self._finished = True
                 if dropped is not None:
-                    raise APIConnectionError(
-                        f"the stream dropped: {type(dropped).__name__}: {dropped}. "
-                        f"Resume it with responses.resume({self.response_id!r}, "
-                        f"after={self.cursor!r}); stream.snapshot() keeps what arrived.",
-                        request=http.request,
-                    ) from dropped
+                    raise self._interrupted(dropped, None) from dropped
                 return
 
+    def _handle_all(self, sses: list[ServerSentEvent]) -> list[StreamEvent]:
+        """The events of one chunk, up to the terminal one; a malformed event raises after
+        the events before it were fed (they stay in the snapshot)."""
+        out: list[StreamEvent] = []
+        for sse in sses:
+            try:
+                event = self._handle(sse)
+            except StreamError as exc:
+                if not out:
+                    raise
+                self._pending_error = exc  # raised once the events before it are handed out
+                break
+            if event is not None:
+                out.append(event)
+            if self._finished:
+                break
+        return out
+
+    def _raise_pending(self) -> None:
+        error, self._pending_error = self._pending_error, None
+        if error is not None:
+            raise error
+
     def _handle(self, sse: ServerSentEvent) -> StreamEvent | None:
-        if is_done(sse):
+        data = sse.data
+        stripped = data.strip()
+        if not stripped:
+            return None
+        if stripped == DONE_DATA:
             self._finished = True
             return None
-        if not sse.data.strip():
-            return None
         try:
-            event = parse_event(sse.data, sse.event)
+            event = parse_event(data, sse.event)
         except ValueError as exc:
-            raise StreamError(
-                f"malformed stream event from the server: {exc}", text=sse.data
-            ) from None
+            raise StreamError(f"malformed stream event from the server: {exc}", text=data) from None
         seq = event.sequence_number
-        floor = self.cursor
-        if seq is not None and floor is not None and seq <= floor:
-            return None  # a replayed event already seen
         if seq is not None:
+            floor = self._floor
+            if floor is not None and seq <= floor:
+                return None  # a replayed event already seen (after a reconnect or ``after``)
             self._last_seq = seq
         self._acc.feed(event)
-        if isinstance(event, ErrorEvent):
-            self._error_event = event
-        if event.type in TERMINAL_EVENT_TYPES:
-            self._finished = True
-            self.terminal_event = event
-        self._notify_start()
+        if event.type in _ENDING:
+            if isinstance(event, ErrorEvent):
+                self._error_event = event
+            if event.type in TERMINAL_EVENT_TYPES:
+                self._finished = True
+                self.terminal_event = event
+        if not self._started:
+            self._notify_start()
         return event
-
-    async def _json_answer(self, http: httpx.Response) -> StreamEvent:
-        """A server that ignored ``stream=true`` sent the whole Response as JSON: feed it."""
-        try:
-            raw = await http.aread()
-        finally:
-            await self._drop_http()
-        try:
-            response = Response.model_validate_json(raw)
-        except ValueError as exc:
-            text = raw.decode("utf-8", "replace")
-            raise StreamError(
-                f"expected a stream, got undecodable JSON: {exc}", text=text
-            ) from None
-        event = lifecycle_event_for(response)
-        self._acc.feed(event)
-        self._finished = True
-        self.terminal_event = event
-        self._notify_start()
-        return event
-
-    async def _ended_without_event(self) -> StreamEvent | None:
-        """A clean EOF with no terminal event: ask the server whether the response ended.
-
-        Cancellation has no stream event (protocol.md §3), so a cancelled background response's
-        stream just ends; retrieving it tells, and saves pointless reconnects.
-        """
-        rid = self.response_id
-        if not self.auto_resume or self._fetch is None or rid is None or self._closed:
-            return None
-        try:
-            response = await self._fetch(rid)
-        except Exception:  # the reconnect path reports real trouble
-            return None
-        if not response.is_terminal and response.normalized_status != "requires_input":
-            return None
-        event = lifecycle_event_for(response)
-        self._acc.feed(event)
-        self._finished = True
-        self.terminal_event = event
-        return event
-
-    async def _try_resume(self) -> bool:
-        rid = self.response_id
-        if (
-            not self.auto_resume
-            or self._reconnect is None
-            or rid is None
-            or self._closed
-            or self.resumes >= self.max_resumes
-        ):
-            return False
-        if self._sleep is not None and self.resumes:
-            await self._sleep(min(0.5 * 2.0 ** (self.resumes - 1), 8.0))
-        self.resumes += 1
-        self._http = await self._reconnect(rid, self.cursor)
-        return True
-
-    def _notify_start(self) -> None:
-        if self._started or self._observe is None or not self.response_id:
-            return
-        self._started = True
-        self._safe_observe()
-
-    def _notify_end(self) -> None:
-        if self._observe is None or self._ended or not self.response_id:
-            return
-        self._ended = True
-        self._safe_observe()
-
-    def _safe_observe(self) -> None:
-        assert self._observe is not None
-        try:
-            self._observe(self.snapshot())
-        except Exception:  # observers never break a stream
-            import logging
-
-            logging.getLogger("respnb.client").exception("stream observer failed")
-
-
-def lifecycle_event_for(response: Response) -> LifecycleEvent:
-    """A synthetic lifecycle event carrying a whole Response (for JSON answers)."""
-    status = response.normalized_status
-    kind = {
-        "completed": "response.completed",
-        "failed": "response.failed",
-        "incomplete": "response.incomplete",
-        "cancelled": "response.failed",
-    }.get(status or "", "response.in_progress")
-    return LifecycleEvent.model_validate({"type": kind, "response": response})

@@ -13,7 +13,7 @@ import pytest
 
 import respnb
 from respnb import _hooks
-from respnb._sync import LoopThread, loop_thread
+from respnb._loop_thread import LoopThread, loop_thread
 
 from .support import BASE, SECRET, Recorder, response_json, sse_bytes, sse_response, text_events
 

@@ -221,7 +221,7 @@ CASES: dict[str, Any] = {
     "stream-dropped-foreground": Bad(
         server_stream("drop_after=6"),
         respnb.APIConnectionError,
-        r"the stream dropped: .*responses\.resume\('resp_",
+        r"the stream dropped: .*foreground response .* cannot be resumed",
         real_partial,
     ),
     "stream-cut-before-first-event": pytest.param(

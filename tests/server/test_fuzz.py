@@ -6,23 +6,33 @@ reach the handlers; path parameters are
 real ids of objects created first, or arbitrary text; query strings are arbitrary. Example
 counts are bounded so the whole module stays within a couple of minutes on a busy machine.
 Every route of the app must be fuzzed (a new route without a body schema fails here).
+
+Every request must also get an answer: the client timeout is generous (no timing threshold),
+so only a request the server would work on or wait on without end fails. One server serves
+the whole module, with a short ``pace_limit`` so that paced runs (``respnb-slow``, a tiny
+``metadata.respnb_pace``) end quickly instead of streaming thousands of tokens at 5/s. The
+slowest requests are printed at teardown (shown with ``-s`` or on failure).
 """
 
 from __future__ import annotations
 
 import string
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from respnb.server.launch import RunningServer, serve_in_thread
 
 EXAMPLES = 12
+PACE_LIMIT = 1.0  # seconds a run's pacing may last on the fuzzed server
+TIMEOUT = 120.0  # a request unanswered after this long is taken as a hang
 JSON_VALUE: dict[str, Any] = {}  # any JSON value
 TEXT = {"type": "string", "maxLength": 60}
 NUMBER = {"type": ["number", "integer", "string", "null", "boolean"]}
@@ -132,6 +142,11 @@ FOCUSED = {  # valid but for one hostile part, so that the engine really runs
     "properties": {
         "model": {"enum": ["respnb-demo", "respnb-slow"]},
         "input": {"anyOf": [{"type": "string", "maxLength": 300}, {"enum": HOSTILE_PROMPTS}]},
+        "metadata": {
+            "type": "object",
+            "properties": {"respnb_pace": {"enum": ["0", "1e-9", "0.5", "5", "1e6"]}},
+        },
+        "background": {"type": "boolean"},
         "text": {
             "type": "object",
             "properties": {
@@ -265,17 +280,24 @@ def _routes() -> list[tuple[str, str]]:
 ROUTES = _routes()
 
 
+DURATIONS: list[tuple[float, str, str, Any]] = []  # (seconds, method, url, body)
+
+
 @pytest.fixture(scope="module")
 def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     db = tmp_path_factory.mktemp("fuzz") / "server.sqlite3"
-    with serve_in_thread(db_path=db) as srv:
+    with serve_in_thread(db_path=db, pace_limit=PACE_LIMIT) as srv:
         yield srv
+    slowest = sorted(DURATIONS, key=lambda d: d[0], reverse=True)[:5]
+    print(f"{len(DURATIONS)} fuzzed requests; slowest:")
+    for seconds, method, url, body in slowest:
+        print(f"  {seconds:6.2f}s {method} {url[:80]} {str(body)[:200]}")
 
 
 @pytest.fixture(scope="module")
 def ids(fuzz_server: RunningServer) -> dict[str, str]:
     """Real ids for every kind of path parameter."""
-    with httpx.Client(base_url=fuzz_server.base_url, timeout=60) as h:
+    with httpx.Client(base_url=fuzz_server.base_url, timeout=TIMEOUT) as h:
         resp = h.post("/responses", json={"model": "respnb-demo", "input": "hello"}).json()
         conv = h.post("/conversations", json={"items": [{"role": "user", "content": "hi"}]}).json()
         item = h.get(f"/conversations/{conv['id']}/items").json()["data"][0]
@@ -311,6 +333,7 @@ def _path(template: str, ids: dict[str, str], data: st.DataObject) -> str:
     return out
 
 
+@pytest.mark.filterwarnings("ignore:Generating overly large repr")  # a hostile prompt's
 @pytest.mark.parametrize(("method", "path"), ROUTES, ids=[f"{m} {p}" for m, p in ROUTES])
 def test_no_route_answers_5xx(
     fuzz_server: RunningServer, ids: dict[str, str], method: str, path: str
@@ -322,6 +345,7 @@ def test_no_route_answers_5xx(
         max_examples=EXAMPLES * 5 if path == "/v1/responses" else EXAMPLES,
         deadline=None,
         database=None,
+        phases=[Phase.explicit, Phase.generate],  # shrinking a hang would take minutes
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
     )
     @given(data=st.data(), body=bodies, query=QUERY)
@@ -336,8 +360,55 @@ def test_no_route_answers_5xx(
             kwargs["json"] = body
         if isinstance(body, dict) and body.get("stream") is True:
             body["stream"] = False  # an SSE answer is checked by the status alone
-        with httpx.Client(timeout=60) as h:
+        start = time.monotonic()
+        with httpx.Client(timeout=TIMEOUT) as h:
             r = h.request(method, url, **kwargs)
+        DURATIONS.append((time.monotonic() - start, method, url, kwargs.get("json")))
         assert r.status_code < 500, (method, url, kwargs.get("json"), r.text[:500])
 
     probe()
+
+
+UNENDING = [  # paced without end before runs had a pace limit: 20,000 tokens at 5/s or less
+    {
+        "model": "respnb-slow",
+        "input": "",
+        "text": {"format": {"type": "json_schema", "name": "out", "schema": HOSTILE_SCHEMAS[4]}},
+    },
+    {"model": "respnb-demo", "input": "hello", "metadata": {"respnb_pace": "1e-9"}},
+    {"model": "respnb-slow", "input": HOSTILE_PROMPTS[0]},
+]
+
+
+def _terminal(h: httpx.Client, rid: str) -> dict[str, Any]:
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        resp: dict[str, Any] = h.get(f"/responses/{rid}").json()
+        if resp["status"] not in ("queued", "in_progress"):
+            return resp
+        assert time.monotonic() < deadline, f"background run {rid} never ended: {resp['status']}"
+        time.sleep(0.05)
+
+
+def _post(server: RunningServer, body: dict[str, Any]) -> int:
+    with httpx.Client(timeout=TIMEOUT) as h:
+        return h.post(server.base_url + "/responses", json=body).status_code
+
+
+def test_paced_runs_end_and_health_answers_meanwhile(fuzz_server: RunningServer) -> None:
+    """Runs that would stream for hours end (foreground and background), and the server
+    answers ``/health`` while they and the hostile prompts are being worked on."""
+    with httpx.Client(base_url=fuzz_server.base_url, timeout=TIMEOUT) as h:
+        started = [h.post("/responses", json={**b, "background": True}) for b in UNENDING]
+        assert [r.status_code for r in started] == [200] * len(UNENDING), started[-1].text
+        hostile = [{"model": "respnb-demo", "input": p} for p in HOSTILE_PROMPTS]
+        with ThreadPoolExecutor(len(hostile)) as pool:
+            answers = [pool.submit(_post, fuzz_server, b) for b in hostile]
+            while not all(a.done() for a in answers):
+                assert h.get("/health").status_code == 200
+        assert [a.result() for a in answers] == [200] * len(hostile)
+        for body in UNENDING:
+            done = h.post("/responses", json=body)
+            assert done.status_code == 200 and done.json()["status"] == "completed", done.text[:300]
+        for r in started:
+            assert _terminal(h, r.json()["id"])["status"] == "completed"

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Literal, Union
+from typing import IO, TYPE_CHECKING, Any, Literal, Union
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 from pydantic import TypeAdapter
 
+from .._base_client import shared_ssl_context
 from .._exceptions import APIConnectionError, APIError, make_status_error
 from ..types import DeletedObject, FileObject, ListPage, ManusFileUpload
+from ..types.parts import OutputFile
 from ._pagination import AsyncPager
 from ._responses import _check_choice
 
@@ -100,6 +104,68 @@ class AsyncFiles:
         )
         return response.content
 
+    async def download(
+        self,
+        file: str | OutputFile | Mapping[str, Any],
+        *,
+        to: str | os.PathLike[str] | None = None,
+    ) -> bytes | Path:
+        """Download a file the service produced: a Manus ``output_file`` part (or its dict),
+        a URL, or a file id (``GET /files/{id}/content``).
+
+        A relative ``fileUrl`` is resolved against ``base_url``. The profile's auth goes only
+        to the service's own origin; a URL elsewhere (a presigned store) gets a plain request.
+        Returns the bytes, or with ``to`` (a file, or a directory to put ``fileName`` in) the
+        path written.
+        """
+        name: str | None = None
+        if isinstance(file, OutputFile):
+            url, name = file.fileUrl, file.fileName
+        elif isinstance(file, Mapping):
+            url = file.get("fileUrl") or file.get("file_url") or file.get("url")
+            name = file.get("fileName") or file.get("filename")
+        else:
+            url = file
+        if not isinstance(url, str) or not url:
+            raise ValueError(
+                f"nothing to download: {file!r} has no fileUrl; pass an output_file part, "
+                "a URL or a file id"
+            )
+        if "/" not in url and not url.startswith(("http:", "https:")):
+            content = await self.content(url)  # a file id
+        else:
+            content = await self._get_url(url)
+        if to is None:
+            return content
+        target = Path(to)
+        if target.is_dir():
+            fallback = Path(url.split("?", 1)[0]).name or "download"
+            target = target / Path(name or fallback).name
+        target.write_bytes(content)
+        return target
+
+    async def _get_url(self, url: str) -> bytes:
+        base = self._api.base_url
+        absolute = urljoin(base + "/", url.lstrip("/") if not url.startswith("/") else url)
+        if urlsplit(absolute)[:2] == urlsplit(base)[:2]:  # the service itself: its auth
+            response = await self._api.request("GET", absolute, headers={"Accept": "*/*"})
+            return response.content
+        async with httpx.AsyncClient(
+            transport=self._api.transport,
+            timeout=self._api.timeout,
+            verify=shared_ssl_context(),
+            follow_redirects=True,
+        ) as plain:
+            try:
+                response = await plain.get(absolute)
+            except httpx.TransportError as exc:
+                raise APIConnectionError(
+                    f"download failed: {type(exc).__name__}: {exc} (GET {absolute})"
+                ) from exc
+            if response.status_code >= 400:
+                raise make_status_error(response, redact=self._api.profile.secrets())
+            return response.content
+
     async def upload_presigned(
         self, file: FileInput, filename: str | None = None
     ) -> ManusFileUpload:
@@ -119,7 +185,9 @@ class AsyncFiles:
     async def _put_presigned(self, url: str, content: bytes) -> None:
         # A fresh client: nothing of the profile (auth, headers) can leak to a third party.
         async with httpx.AsyncClient(
-            transport=self._api.transport, timeout=self._api.timeout
+            transport=self._api.transport,
+            timeout=self._api.timeout,
+            verify=shared_ssl_context(),
         ) as plain:
             try:
                 response = await plain.put(url, content=content)

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from pydantic import TypeAdapter
+from typing_extensions import Unpack
 
-from .._exceptions import UnsupportedFeatureError, WaitTimeoutError
+from .._exceptions import WaitTimeoutError
 from .._hooks import notify_deleted, notify_request, notify_response
+from .._parsing import ParsedResponse, apply_text_format, parse_response
 from .._stream import AsyncResponseStream
+from .._stream_policy import StreamPolicy
 from ..types import DeletedObject, InputTokens, Item, ListPage, Response
 from ._pagination import AsyncPager
+from ._params import InputTokensParams, ResponseCreateParams, build_create_body
 
 if TYPE_CHECKING:
     import httpx
@@ -25,68 +30,24 @@ __all__ = ["AsyncResponses", "build_create_body"]
 _ITEMS_PAGE: TypeAdapter[ListPage[Item]] = TypeAdapter(ListPage[Item])
 
 
-def build_create_body(
-    api: AsyncAPIClient,
-    params: Mapping[str, Any],
-    extra_body: Mapping[str, Any] | None,
-    *,
-    stream: bool = False,
-) -> dict[str, Any]:
-    """The JSON body of a create: profile defaults, then ``params``, then ``extra_body``.
-
-    Checks the profile's capabilities first (nothing is sent when a feature is missing).
-    """
-    profile = api.profile
-    body: dict[str, Any] = dict(profile.body)
-    body.update({k: v for k, v in params.items() if v is not None})
-    body.update(extra_body or {})
-    if body.get("model") is None and profile.default_model:
-        body["model"] = profile.default_model
-    if body.get("background"):
-        profile.require("background")
-        body.setdefault("store", True)  # background responses must be stored
-    elif "background" in body and not body["background"]:
-        del body["background"]
-    if stream:
-        profile.require("streaming")
-        body["stream"] = True
-    if body.get("tools"):
-        if profile.kind == "maniac":
-            raise UnsupportedFeatureError(
-                profile.name,
-                "tools",
-                "Maniac does not support managed tools yet: it rejects a non-empty `tools` "
-                "list. Remove tools=... from the request (or use another profile).",
-            )
-        profile.require("tools")
-    if body.get("previous_response_id"):
-        profile.require("previous_response_id")
-        if body.get("task_id"):
-            raise ValueError("pass either previous_response_id or task_id, not both")
-        if body.get("conversation"):
-            raise ValueError("previous_response_id cannot be combined with conversation")
-    if body.get("conversation"):
-        profile.require("conversations")
-    return body
-
-
 class AsyncResponses:
     """The ``/responses`` endpoints."""
 
     def __init__(self, api: AsyncAPIClient) -> None:
         self._api = api
 
-    # --- create / stream -----------------------------------------------------------------
+    # --- create / stream / parse ----------------------------------------------------------
     @overload
     async def create(
         self,
         *,
         stream: Literal[False] = False,
+        text_format: type[Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | None = None,
-        **params: Any,
+        **params: Unpack[ResponseCreateParams],
     ) -> Response: ...
 
     @overload
@@ -94,28 +55,33 @@ class AsyncResponses:
         self,
         *,
         stream: Literal[True],
+        text_format: type[Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | None = None,
-        **params: Any,
+        **params: Unpack[ResponseCreateParams],
     ) -> AsyncResponseStream: ...
 
     async def create(
         self,
         *,
         stream: bool = False,
+        text_format: type[Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | None = None,
-        **params: Any,
+        **params: Unpack[ResponseCreateParams],
     ) -> Response | AsyncResponseStream:
-        """``POST /responses``. Any Responses API field goes in ``params`` (``model``,
-        ``input``, ``background``, ``tools``, ``previous_response_id``, Manus ``task_id``,
-        Maniac ``tags``/``trace``...). With ``stream=True`` the stream is returned open."""
+        """``POST /responses``. The fields of :class:`ResponseCreateParams` go in ``params``
+        (``model``, ``input``, ``background``, ``tools``, ``previous_response_id``, Manus
+        ``task_id``, Maniac ``tags``...), others in ``extra_body``. With ``stream=True`` the
+        stream is returned open; with ``text_format=Model`` the answer is a
+        :class:`~respnb.ParsedResponse` (as :meth:`parse`)."""
         if stream:
             s = self.stream(
+                text_format=text_format,
                 extra_body=extra_body,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -123,8 +89,10 @@ class AsyncResponses:
                 **params,
             )
             return await s.open()
-        params.pop("auto_resume", None)  # a stream option; meaningless without stream=True
-        body = build_create_body(self._api, params, extra_body)
+        fields: dict[str, Any] = dict(params)
+        fields.pop("auto_resume", None)  # a stream option; meaningless without stream=True
+        model = apply_text_format(fields, text_format)
+        body = build_create_body(self._api, fields, extra_body)
         notify_request(self._api.profile, body)
         data = await self._api.request_json(
             "POST",
@@ -136,35 +104,76 @@ class AsyncResponses:
         )
         response = self._api.parse(Response, data, what="response")
         notify_response(self._api.profile, response, body)
-        return response
+        return parse_response(response, model) if model is not None else response
+
+    async def parse(
+        self,
+        *,
+        text_format: type[Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        timeout: float | None = None,
+        **params: Unpack[ResponseCreateParams],
+    ) -> ParsedResponse[Any]:
+        """``POST /responses`` asking for ``text_format``'s JSON schema; the answer's
+        ``output_parsed`` (and each ``output_text`` part's ``parsed``) is a model instance.
+        Refusals stay refusal parts (``output_parsed`` is then None)."""
+        if "stream" in params:
+            raise TypeError(
+                "responses.parse() does not stream: use responses.stream(..., text_format=...)"
+            )
+        fields: dict[str, Any] = dict(params)
+        model = apply_text_format(fields, text_format)
+        response = await self.create(
+            extra_body=extra_body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+            **fields,
+        )
+        return parse_response(response, model)
 
     def stream(
         self,
         *,
+        text_format: type[Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | None = None,
         auto_resume: bool | None = None,
-        **params: Any,
+        **params: Unpack[ResponseCreateParams],
     ) -> AsyncResponseStream:
         """``POST /responses`` with ``stream: true``; use as ``async with``.
 
         ``auto_resume`` (default: on when ``background=True``) reconnects a dropped stream of
-        a stored response with ``starting_after=<cursor>``.
+        a stored response with ``starting_after=<cursor>``. With ``text_format=Model``,
+        ``get_final_response()`` returns a parsed response (``output_parsed``).
         """
         api = self._api
-        body = build_create_body(api, params, extra_body, stream=True)
+        fields: dict[str, Any] = dict(params)
+        model = apply_text_format(fields, text_format)
+        body = build_create_body(api, fields, extra_body, stream=True)
+        profile = api.profile
+        background = bool(body.get("background"))
         if auto_resume is None:
-            auto_resume = bool(body.get("background")) and api.profile.supports("resume")
+            auto_resume = background and profile.supports("resume")
+        headers = _sse_headers(extra_headers)
+        if not any(k.lower() == "idempotency-key" for k in headers):
+            headers["Idempotency-Key"] = f"respnb-{uuid.uuid4()}"  # the same on a re-send
+        sent = False
 
         async def connect() -> httpx.Response:
-            notify_request(api.profile, body)
+            nonlocal sent
+            if not sent:
+                notify_request(profile, body)
+                sent = True
             return await api.request(
                 "POST",
                 "/responses",
                 body=body,
-                headers=_sse_headers(extra_headers),
+                headers=headers,
                 query=extra_query,
                 stream=True,
                 timeout=timeout,
@@ -175,8 +184,20 @@ class AsyncResponses:
             reconnect=self._reconnect,
             auto_resume=auto_resume,
             sleep=api.sleep,
-            observe=lambda snap: notify_response(api.profile, snap, body),
+            observe=lambda snap: notify_response(profile, snap, body),
             fetch=self._fetch_quietly,
+            wait=self.wait,
+            policy=self._policy(background, retry_create=background),
+            text_format=model,
+        )
+
+    def _policy(self, background: bool, *, retry_create: bool = False) -> StreamPolicy:
+        profile = self._api.profile
+        return StreamPolicy(
+            background=background,
+            can_resume=profile.supports("resume"),
+            can_retrieve=profile.supports("retrieve"),
+            retry_create=retry_create and profile.supports("idempotency"),
         )
 
     def resume(
@@ -209,6 +230,8 @@ class AsyncResponses:
             sleep=api.sleep,
             observe=lambda snap: notify_response(api.profile, snap, None),
             fetch=self._fetch_quietly,
+            wait=self.wait,
+            policy=self._policy(True),
         )
 
     async def _reconnect(self, response_id: str, after: int | None) -> httpx.Response:
@@ -282,7 +305,10 @@ class AsyncResponses:
         return AsyncPager(fetch, after=after)
 
     async def input_tokens(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Any
+        self,
+        *,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[InputTokensParams],
     ) -> int:
         """``POST /responses/input_tokens``: how many input tokens the request would use."""
         self._api.profile.require("input_tokens")

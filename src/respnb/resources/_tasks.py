@@ -1,4 +1,4 @@
-"""``client.tasks``: the Manus task list (``GET /tasks``), update and delete."""
+"""``client.tasks``: the task list (``GET /tasks``: Manus, respnb's server), update, delete."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ class AsyncTasks:
         created_after: int | float | datetime | None,
         created_before: int | float | datetime | None,
     ) -> dict[str, Any]:
-        self._api.profile.require("tasks")
+        self._api.profile.require("task_list")
         _check_range("limit", limit, 1, 1000)
         _check_choice("order", order, ("asc", "desc"))
         _check_choice("order_by", order_by, ("created_at", "updated_at"))
@@ -88,11 +88,12 @@ class AsyncTasks:
         )
         return await self._fetch_page(params)
 
-    async def _fetch_page(self, params: dict[str, Any]) -> ListPage[Response]:
+    async def _fetch_page(self, params: dict[str, Any], record: bool = True) -> ListPage[Response]:
         data = await self._api.request_json("GET", "/tasks", query=params)
         page = _PAGE.validate_python(data)
-        for task in page.data:
-            notify_response(self._api.profile, task, None)
+        if record:
+            for task in page.data:
+                notify_response(self._api.profile, task, None)
         return page
 
     def list(
@@ -106,8 +107,12 @@ class AsyncTasks:
         status: str | Sequence[str] | None = None,
         created_after: int | float | datetime | None = None,
         created_before: int | float | datetime | None = None,
+        record: bool = True,
     ) -> AsyncPager[Response]:
-        """Every task matching the filters, auto-paginating (``limit`` is the page size)."""
+        """Every task matching the filters, auto-paginating (``limit`` is the page size).
+
+        ``record=False`` leaves the listed tasks out of the task registry (the refresher's
+        ``sync_remote`` records them itself, marking the ones created elsewhere)."""
         params = self._query(  # validated now, not at the first iteration
             limit=limit,
             after=after,
@@ -120,7 +125,7 @@ class AsyncTasks:
         )
 
         async def fetch(cursor: str | None) -> ListPage[Response]:
-            return await self._fetch_page({**params, "after": cursor})
+            return await self._fetch_page({**params, "after": cursor}, record)
 
         return AsyncPager(fetch, after=after)
 

@@ -29,6 +29,9 @@ _MANUS_STATUSES = {
 }
 
 
+_OPENAI_STATUSES = ("queued", "in_progress", "completed", "failed", "cancelled", "incomplete")
+
+
 def _metadata(body: dict[str, Any]) -> dict[str, Any]:
     meta = body.get("metadata") or {}
     if not isinstance(meta, dict):
@@ -231,7 +234,7 @@ def _unix(request: Request, name: str) -> float | None:
 
 
 async def tasks_list(request: Request) -> Response:
-    _manus_only(request)
+    # every dialect lists its tasks (a client follows many with one page); update is Manus's
     service = service_of(request)
     q = request.query_params
     order_by = q.get("order_by") or "created_at"
@@ -240,6 +243,9 @@ async def tasks_list(request: Request) -> Response:
     statuses = q.getlist("status") + q.getlist("status[]")
     wanted: set[str] = set()
     for s in statuses:
+        if s in _OPENAI_STATUSES:
+            wanted.add(s)
+            continue
         if s not in _MANUS_STATUSES:
             raise bad_request(
                 f"Invalid 'status': '{s}'; expected one of {', '.join(_MANUS_STATUSES)}.", "status"

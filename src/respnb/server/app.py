@@ -40,6 +40,7 @@ from .faults import FaultInjector
 from .files import Files
 from .guard import Guard, Limits, limits_for
 from .idempotency import IdempotencyCache
+from .runs import MAX_PACED_SECONDS
 from .service import ResponseService
 from .store import Store
 from .vector_stores import VectorStores
@@ -60,6 +61,8 @@ class ServerConfig:
     api_key: str | None = field(default=None, repr=False)
     faults: bool = False
     pace: float | None = None
+    pace_limit: float = MAX_PACED_SECONDS
+    """Longest a run's pacing may last, in seconds (faster deltas beyond it)."""
     webhook_url: str | None = None
     """Loopback URL that gets a signed event when a background response ends."""
     webhook_secret: str | None = field(default=None, repr=False)
@@ -161,6 +164,7 @@ def create_app(config: ServerConfig) -> ASGIApp:
         config.pace,
         vector_stores=VectorStores(store, files),
         webhooks=webhooks,
+        pace_limit=config.pace_limit,
     )
 
     batches = BatchService(store, files, service)

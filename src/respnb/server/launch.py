@@ -34,6 +34,7 @@ import uvicorn
 from respnb._home import home, local_token, private_file
 
 from .app import ServerConfig, create_app
+from .runs import MAX_PACED_SECONDS
 
 __all__ = [
     "RunningServer",
@@ -139,12 +140,14 @@ def serve_in_thread(
     timeout: float = 15.0,
     webhook_url: str | None = None,
     webhook_secret: str | None = None,
+    pace_limit: float = MAX_PACED_SECONDS,
 ) -> RunningServer:
     """Run a server in a daemon thread; returns when it accepts requests.
 
     ``db_path=None`` uses a temporary store removed by :meth:`RunningServer.stop`; ``port=0``
     picks a free port. ``webhook_url`` (loopback only) and ``webhook_secret``
     (``whsec_<base64>``) make it POST a signed event when a background response ends.
+    ``pace_limit`` bounds how long a run's pacing may last (seconds).
     """
     tmpdir = None
     if db_path is None:
@@ -156,6 +159,7 @@ def serve_in_thread(
         api_key=api_key,
         faults=faults,
         pace=pace,
+        pace_limit=pace_limit,
         webhook_url=webhook_url,
         webhook_secret=webhook_secret,
     )

@@ -14,7 +14,9 @@ A :class:`Run` turns the engine's item-level events into the full stream of prot
 
 Every event gets the next ``sequence_number`` (a continued Manus task goes on from the task's
 last one), is kept in memory while the run lives (followers read it from there) and, when the
-run is recorded, queued for the store. Delta events are paced at ``pace`` tokens/s.
+run is recorded, queued for the store. Delta events are paced at ``pace`` tokens/s, but a run's
+pacing never lasts longer than ``pace_limit`` seconds (:func:`bounded_pace`): a long output or a
+tiny ``metadata.respnb_pace`` cannot keep one request waiting without end.
 """
 
 from __future__ import annotations
@@ -30,12 +32,23 @@ from .engine import EngineRequest, generate, incomplete_reason, usage_for
 from .faults import Fault
 from .store import Store, dumps
 
-__all__ = ["Run", "StoredEvent", "new_id"]
+__all__ = ["MAX_PACED_SECONDS", "Run", "StoredEvent", "bounded_pace", "new_id"]
 
 StoredEvent = tuple[int, str, str]
 """``(sequence_number, type, json)`` of one event, exactly as sent."""
 
 _INSERT_EVENT = "INSERT OR REPLACE INTO events VALUES (?, ?, ?, ?)"
+
+MAX_PACED_SECONDS = 120.0
+"""Longest a run's pacing may last (the ``respnb-slow`` plan takes about 30 s)."""
+
+
+def bounded_pace(pace: float | None, deltas: int, limit: float) -> float | None:
+    """Tokens per second to stream ``deltas`` delta events at: ``pace``, raised so that all of
+    them take at most ``limit`` seconds; None (full speed) without a pace or a limit > 0."""
+    if not pace or pace <= 0 or limit <= 0:
+        return None
+    return max(pace, deltas / limit)
 
 
 def new_id(prefix: str) -> str:
@@ -61,6 +74,7 @@ class Run:
         record: bool,
         keep_events: bool = True,
         pace: float | None,
+        pace_limit: float = MAX_PACED_SECONDS,
         fault: Fault | None = None,
         seq_start: int = 0,
         prefix_items: list[dict[str, Any]] | None = None,
@@ -79,6 +93,7 @@ class Run:
         self.record = record
         self.keep_events = keep_events or record
         self.pace = pace
+        self.pace_limit = pace_limit
         self.fault = fault
         self.background = bool(resp.get("background"))
         self.seq_start = seq_start
@@ -244,9 +259,10 @@ class Run:
             self._lifecycle("response.in_progress")
         loop = asyncio.get_running_loop()
         start, deltas, count = loop.time(), 0, 0
-        pace = self.pace
         # The engine runs in a worker thread: a big request must not stall the event loop.
         events = await asyncio.to_thread(_generate_all, self.request)
+        total = sum(1 for e in events if str(e.get("type", "")).endswith(".delta"))
+        pace = bounded_pace(self.pace, total, self.pace_limit)
         for event in events:
             self._emit_item(event)
             count += 1

@@ -23,7 +23,7 @@ from .engine import EngineRequest, input_tokens_for, needs_input, pace_for
 from .errors import ApiError, bad_request, not_found
 from .faults import Fault
 from .files import Files
-from .runs import Run, StoredEvent, new_id
+from .runs import MAX_PACED_SECONDS, Run, StoredEvent, new_id
 from .store import Store, dumps
 from .validation import validate_create
 from .vector_stores import VectorStores
@@ -58,12 +58,14 @@ class ResponseService:
         pace: float | None,
         vector_stores: VectorStores | None = None,
         webhooks: WebhookSender | None = None,
+        pace_limit: float = MAX_PACED_SECONDS,
     ) -> None:
         self.store = store
         self.dialect = dialect
         self.files = files
         self.conversations = conversations
         self.pace = pace
+        self.pace_limit = pace_limit
         self.vector_stores = vector_stores
         self.webhooks = webhooks
         self.runs: dict[str, Run] = {}
@@ -263,6 +265,7 @@ class ResponseService:
             record=store and (background or bool(body.get("stream"))),
             keep_events=background or bool(body.get("stream")),
             pace=pace_for(req, self.pace),
+            pace_limit=self.pace_limit,
             fault=fault,
             final_status="requires_input" if needs_input(req) else "completed",
             on_status=lambda r: self.persist_nowait(r.resp, r.last_seq),
@@ -315,6 +318,7 @@ class ResponseService:
             store=self.store,
             record=True,
             pace=pace_for(req, self.pace),
+            pace_limit=self.pace_limit,
             fault=fault,
             seq_start=await self._last_seq(rid) + 1,
             prefix_items=list(resp.get("output") or []),

@@ -50,8 +50,8 @@ _refresher: Refresher | None = None
 
 
 def _shared_loop() -> asyncio.AbstractEventLoop:
-    """The client's loop thread (:func:`respnb._sync.loop_thread`)."""
-    from respnb._sync import loop_thread
+    """The client's loop thread (:func:`respnb._loop_thread.loop_thread`)."""
+    from respnb._loop_thread import loop_thread
 
     return loop_thread().loop
 

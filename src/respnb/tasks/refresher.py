@@ -1,9 +1,13 @@
 """The refresher: keeps in-flight tasks of the registry current, on the client's event loop.
 
-Each in-flight task gets one follower coroutine. A follower streams (``GET ?stream=true
-&starting_after=<stored cursor>``) when the profile can resume and a stream slot is free,
-and polls ``GET /responses/{id}`` with exponential backoff otherwise. Requests share a
-semaphore (bounded concurrency) and one client per profile (one connection pool each).
+Each in-flight task gets one follower coroutine. With webhooks (:meth:`Refresher.use_webhooks`)
+it polls nothing: a verified event triggers one retrieve. Where the service lists its tasks
+(capability ``task_list``: Manus, respnb's own server) one :class:`~._watch.ListWatcher` per
+client sweeps the running list for all of them. Elsewhere a follower streams (``GET
+?stream=true&starting_after=<stored cursor>``) when the profile can resume and few tasks are
+followed, and polls ``GET /responses/{id}`` at an interval that follows the task's age.
+Requests share a semaphore (bounded concurrency) and one client per profile (one connection
+pool each).
 Nothing here blocks the kernel: everything runs on the loop thread; the kernel-facing
 helpers submit coroutines with :meth:`Refresher.run`.
 """
@@ -12,16 +16,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import random
 import time
 from collections.abc import Awaitable, Callable, Coroutine
 from concurrent.futures import Future
-from functools import partial
 from typing import Any, Protocol, TypeVar
 
 from respnb._redact import strip_userinfo
-from respnb.types import TERMINAL_STATUSES, Response
+from respnb.types import Response
 
+from ._follow import Followers
 from .registry import TaskRecord, TaskRegistry
 
 __all__ = ["ClientFactory", "Refresher"]
@@ -56,7 +59,7 @@ def _key(name: str | None, base_url: str | None) -> tuple[str, str]:
     return (name or "", strip_userinfo(base_url or "").rstrip("/"))  # as the registry stores it
 
 
-class Refresher:
+class Refresher(Followers):
     """Follows in-flight tasks and records every change in the registry."""
 
     def __init__(
@@ -71,6 +74,7 @@ class Refresher:
         poll_max: float = 10.0,
         poll_factor: float = 1.6,
         confirm_delay: float = 0.3,
+        poll_floor: float = 2.0,
     ) -> None:
         self.registry = registry
         self.loop = loop
@@ -86,6 +90,11 @@ class Refresher:
         self.poll_max = poll_max
         self.poll_factor = poll_factor
         self.confirm_delay = confirm_delay
+        self.poll_floor = poll_floor
+        """After the first poll, a task is polled no faster than this (seconds)."""
+        self._watchers = {}
+        self._webhook_fallback: float | None = None
+        self._wake: dict[str, asyncio.Event] = {}
         self._streams = 0
         self._following: dict[str, asyncio.Task[None]] = {}
         self._cancel_requested: set[str] = set()
@@ -124,6 +133,9 @@ class Refresher:
         tasks = list(self._following.values())
         for task in tasks:
             task.cancel()
+        for watcher in self._watchers.values():
+            if watcher is not None:
+                watcher.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         for client in self._owned:
             with contextlib.suppress(Exception):
@@ -226,85 +238,23 @@ class Refresher:
         task.add_done_callback(lambda _t: self._following.pop(id, None))
 
     async def _follow(self, id: str) -> None:
-        delay = self.poll_initial
-        while True:
-            rec = self.registry.get(id)
-            if rec is None or not rec.in_flight:
-                return
-            try:
-                client = self.client_for(rec)
-            except Exception as exc:  # e.g. a key that is not configured in this kernel
-                self.errors.append(f"{id}: no client for profile {rec.profile!r}")
-                self.registry.upsert(id, {"error": f"cannot refresh: {exc}"})
-                return
-            can_stream = self._can_stream(client) and self._streams < self.max_streams
-            if can_stream and await self._stream(client, rec):
-                delay = self.poll_initial
-                continue
-            try:
-                resp = await self._request(partial(client.responses.retrieve, id))
-            except Exception as exc:
-                code = _status_code(exc)
-                if code == 404:
-                    self._record_error(id, "not found on the server (deleted or expired)")
-                    return
-                self.errors.append(f"{id}: {type(exc).__name__}")
-                if code is not None and 400 <= code < 500 and code not in (408, 409, 429):
-                    # will not fix itself (auth, bad request): stop following, keep the row
-                    self.registry.upsert(id, {"error": f"refresh failed: {exc}"})
-                    return
-                resp = None
-            if resp is not None:
-                rec = self._record(client, resp)
-                if resp.normalized_status in TERMINAL_STATUSES:
-                    if id in self._cancel_requested:
-                        await self._confirm(client, id)
-                    return
-                if not rec.in_flight:
-                    return
-            await asyncio.sleep(delay * random.uniform(0.8, 1.2))
-            delay = min(delay * self.poll_factor, self.poll_max)
-
-    def _can_stream(self, client: Any) -> bool:
-        prof = getattr(client, "profile", None)
-        supports = getattr(prof, "supports", None)
-        return bool(supports("resume")) if callable(supports) else False
-
-    async def _stream(self, client: Any, rec: TaskRecord) -> bool:
-        """Follow a stream from the stored cursor; True if the task reached a terminal status."""
-        self._streams += 1
-        last_saved = time.monotonic()
+        rec = self.registry.get(id)
+        if rec is None or not rec.in_flight:
+            return
         try:
-            stream = client.responses.resume(rec.id, after=rec.cursor, auto_resume=False)
-            async with stream:
-                async for event in stream:
-                    if getattr(event, "type", None) == "response.in_progress":
-                        self.registry.upsert(
-                            rec.id,
-                            {
-                                "status": "in_progress",
-                                "normalized_status": "in_progress",
-                                "started_at": time.time(),
-                            },
-                        )
-                    cursor = stream.cursor
-                    if cursor is not None and time.monotonic() - last_saved > 1.0:
-                        self.registry.set_cursor(rec.id, cursor)
-                        last_saved = time.monotonic()
-                final = stream.snapshot()
-                if stream.cursor is not None:
-                    self.registry.set_cursor(rec.id, stream.cursor)
-            if final is not None and final.normalized_status in TERMINAL_STATUSES:
-                # the stream's snapshot lacks server-side fields; fetch the stored response
-                resp = await self._request(lambda: client.responses.retrieve(rec.id))
-                self._record(client, resp)
-                return resp.normalized_status in TERMINAL_STATUSES
-            return False
-        except Exception as exc:
-            self.errors.append(f"{rec.id}: stream {type(exc).__name__}")
-            return False
-        finally:
-            self._streams -= 1
+            client = self.client_for(rec)
+        except Exception as exc:  # e.g. a key that is not configured in this kernel
+            self.errors.append(f"{id}: no client for profile {rec.profile!r}")
+            self.registry.upsert(id, {"error": f"cannot refresh: {exc}"})
+            return
+        if self._webhook_fallback is not None:
+            await self._await_events(client, id)
+            return
+        watcher = self._watcher_for(client)
+        if watcher is not None:
+            await watcher.follow(id, rec.status)
+            return
+        await self._poll(client, id)
 
     async def _confirm(self, client: Any, id: str) -> None:
         """A status seen right after a cancel is provisional: poll once more and keep that."""
@@ -341,6 +291,9 @@ class Refresher:
         client = self.client_for(rec)
         resp = await self._request(lambda: client.responses.retrieve(id))
         new = self._record(client, resp)
+        wake = self._wake.get(id)
+        if wake is not None:
+            wake.set()
         if new.in_flight:
             self._start(id)
         return new
@@ -408,12 +361,14 @@ class Refresher:
         """Merge the service's task list (Manus ``/v1/tasks``) into the registry.
 
         Tasks created elsewhere (the web app) appear with ``source="remote"``. Returns how
-        many tasks were listed.
+        many tasks were listed. ``client`` may be an ``AsyncClient`` or a sync ``Client``
+        (its async client is used, on this loop).
         """
+        client = getattr(client, "async_client", client)
         self.use_client(client)
         n = 0
         prof = client.profile
-        async for resp in client.tasks.list(limit=limit, **filters):
+        async for resp in client.tasks.list(limit=limit, record=False, **filters):
             known = self.registry.get(resp.id)
             rec = self.registry.record_response(
                 resp,

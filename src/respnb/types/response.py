@@ -44,12 +44,20 @@ def normalize_status(raw: str | None) -> str | None:
     return _STATUS_MAP.get(raw, raw)
 
 
+def _none_is_zero(value: Any) -> Any:
+    return 0 if value is None else value  # LiteLLM sends null token counts
+
+
 class InputTokensDetails(WireModel):
     cached_tokens: int = 0
+
+    _null = field_validator("cached_tokens", mode="before")(_none_is_zero)
 
 
 class OutputTokensDetails(WireModel):
     reasoning_tokens: int = 0
+
+    _null = field_validator("reasoning_tokens", mode="before")(_none_is_zero)
 
 
 class Usage(WireModel):
@@ -58,6 +66,10 @@ class Usage(WireModel):
     output_tokens: int = 0
     output_tokens_details: OutputTokensDetails | None = None
     total_tokens: int = 0
+
+    _null = field_validator("input_tokens", "output_tokens", "total_tokens", mode="before")(
+        _none_is_zero
+    )
 
     @property
     def cached_tokens(self) -> int:
