@@ -35,10 +35,17 @@ def _serve(args: argparse.Namespace) -> int:
 
     if args.dialect not in DIALECTS:  # pragma: no cover - argparse checks choices
         raise SystemExit(f"unknown dialect {args.dialect!r}")
+    from respnb.server.upstream import UpstreamConfig
+
     db = Path(args.db) if args.db else home() / "server.sqlite3"
     try:
         api_key = server_api_key(args.host, args.api_key, args.api_key_file)
-    except ExposureError as exc:
+        upstream = (
+            UpstreamConfig.from_flags(args.upstream, args.upstream_key_env, args.upstream_model)
+            if args.upstream
+            else None
+        )
+    except (ExposureError, ValueError) as exc:
         print(f"respnb serve: {exc}", file=sys.stderr, flush=True)
         return 2
     config = ServerConfig(
@@ -51,6 +58,8 @@ def _serve(args: argparse.Namespace) -> int:
         pace=args.pace,
         webhook_url=args.webhook_url or None,
         webhook_secret=args.webhook_secret or os.environ.get("RESPNB_WEBHOOK_SECRET") or None,
+        lenient=args.lenient,
+        upstream=upstream,
     )
     try:
         app = create_app(config)
@@ -74,7 +83,9 @@ def _serve(args: argparse.Namespace) -> int:
         f"respnb serve: http://{args.host}:{args.port}/v1  dialect={config.dialect}  "
         f"db={db}  api key {auth}  faults={'on' if config.faults else 'off'}  "
         f"pace={config.pace or 'max'}"
-        + (f"  webhooks -> {config.webhook_url}" if config.webhook_url else ""),
+        + (f"  webhooks -> {config.webhook_url}" if config.webhook_url else "")
+        + (f"  upstream -> {upstream.endpoint}" if upstream else "")
+        + ("  lenient" if config.lenient else ""),
         file=sys.stderr,
         flush=True,
     )
@@ -161,6 +172,31 @@ def _add_serve(sub: Any) -> None:
         "--webhook-secret",
         default=None,
         help="whsec_<base64> signing secret of the webhooks (default: $RESPNB_WEBHOOK_SECRET)",
+    )
+    p.add_argument(
+        "--lenient",
+        action="store_true",
+        help="accept unknown parameters, tool types and enum values (default: refuse them "
+        "with a 400, as the real services do)",
+    )
+    p.add_argument(
+        "--upstream",
+        default=None,
+        metavar="URL",
+        help="answer with this Chat Completions endpoint (e.g. http://127.0.0.1:11434/v1 for "
+        "Ollama) instead of the demo engine",
+    )
+    p.add_argument(
+        "--upstream-key-env",
+        default=None,
+        metavar="VAR",
+        help="environment variable holding the upstream's API key (sent as a bearer token)",
+    )
+    p.add_argument(
+        "--upstream-model",
+        default=None,
+        metavar="NAME",
+        help="model name sent upstream (default: each request's model)",
     )
     p.add_argument("--log-level", default="warning", help="uvicorn log level")
     p.add_argument(

@@ -193,13 +193,17 @@ def test_actions_reach_the_server_and_answer(client: respnb.Client, oracle: Any)
         lambda: table.get(slow.id).normalized_status, what="slow task running",
         accept=lambda s: s == "in_progress",
     )  # fmt: skip
-    # history changes reach the front end unasked, as one page
-    page = wait_until(
-        lambda: next((m for m in reversed(wire.sent) if m["kind"] == "page"), None),
-        what="an unasked page with the running task",
-        accept=lambda m: m is not None and any(r["id"] == slow.id for r in m["rows"]),
-    )
-    row = next(r for r in page["rows"] if r["id"] == slow.id)
+
+    # history changes reach the front end unasked: a page, then patches of its changed rows
+    def running_row() -> dict[str, Any] | None:
+        for m in reversed(wire.sent):
+            if m["kind"] in ("page", "patch"):
+                for r in m["rows"]:
+                    if r["id"] == slow.id:
+                        return r if r["word"] == "running" else None
+        return None
+
+    row = wait_until(running_row, what="an unasked page or patch with the running task")
     assert row["word"] == "running" and "cancel" in row["acts"] and "continue" not in row["acts"]
 
     board._handle_msg(comm_msg({"id": "c1", "kind": "action", "action": "cancel", "task": slow.id}))

@@ -190,7 +190,9 @@ def test_manus_put_task(mh: httpx.Client) -> None:
 def test_manus_presigned_upload(mh: httpx.Client) -> None:
     rec = mh.post("/files", json={"filename": "letter.pdf"}).json()
     assert rec["status"] == "pending" and rec["object"] == "file"
-    assert isinstance(rec["created_at"], str) and rec["upload_expires_at"] > rec["created_at"]
+    assert isinstance(rec["created_at"], int)  # unix seconds, as Manus's examples print it
+    assert rec["expires_at"] == rec["created_at"] + 48 * 3600  # uploads live 48 hours
+    assert isinstance(rec["upload_expires_at"], str)
     assert "/v1/" not in rec["upload_url"] and "/upload/" in rec["upload_url"]
     put = httpx.put(rec["upload_url"], content=b"%PDF-1.4 fake")  # no API key sent
     assert put.status_code == 200

@@ -17,6 +17,7 @@ from .dialects import PRIVATE
 from .engine import manus_file_content
 from .errors import ApiError, bad_request, not_found
 from .paging import paginate, query_int, query_order
+from .strict import check_known, check_task_update
 
 __all__ = ["resource_routes", "upload_routes"]
 
@@ -44,6 +45,8 @@ async def conv_create(request: Request) -> Response:
     body = await read_json(request)
     if not isinstance(body, dict):
         raise bad_request("The request body must be a JSON object.")
+    if service_of(request).strict:
+        check_known(body, "conversation.create")
     conv = await service_of(request).conversations.create(
         _metadata(body), check_items(body.get("items"))
     )
@@ -58,6 +61,8 @@ async def conv_update(request: Request) -> Response:
     body = await read_json(request)
     if not isinstance(body, dict) or "metadata" not in body:
         raise bad_request("Missing required parameter: 'metadata'.", "metadata")
+    if service_of(request).strict:
+        check_known(body, "conversation.update")
     conv = await service_of(request).conversations.update(
         request.path_params["cid"], _metadata(body)
     )
@@ -289,6 +294,8 @@ async def task_update(request: Request) -> Response:
     body = await read_json(request)
     if not isinstance(body, dict):
         raise bad_request("The request body must be a JSON object.")
+    if service.strict:
+        check_task_update(body)
     resp = await service.load(rid)
     if resp is None:
         raise not_found("task", rid)

@@ -11,6 +11,7 @@ from starlette.routing import BaseRoute, Route
 from .api_responses import read_json, service_of
 from .errors import bad_request
 from .paging import query_int, query_order
+from .strict import check_known
 from .vector_stores import VectorStores
 
 __all__ = ["vector_store_routes"]
@@ -22,10 +23,12 @@ def _stores(request: Request) -> VectorStores:
     return stores
 
 
-async def _body(request: Request) -> dict[str, Any]:
+async def _body(request: Request, kind: str) -> dict[str, Any]:
     body = await read_json(request)
     if not isinstance(body, dict):
         raise bad_request("The request body must be a JSON object.")
+    if service_of(request).strict:
+        check_known(body, kind)
     return body
 
 
@@ -40,7 +43,7 @@ def _cursor(request: Request) -> dict[str, Any]:
 
 
 async def vs_create(request: Request) -> Response:
-    return JSONResponse(await _stores(request).create(await _body(request)))
+    return JSONResponse(await _stores(request).create(await _body(request, "vector_store.create")))
 
 
 async def vs_list(request: Request) -> Response:
@@ -52,7 +55,7 @@ async def vs_get(request: Request) -> Response:
 
 
 async def vs_update(request: Request) -> Response:
-    body = await _body(request)
+    body = await _body(request, "vector_store.update")
     return JSONResponse(await _stores(request).update(request.path_params["vsid"], body))
 
 
@@ -61,12 +64,12 @@ async def vs_delete(request: Request) -> Response:
 
 
 async def vs_search(request: Request) -> Response:
-    body = await _body(request)
+    body = await _body(request, "vector_store.search")
     return JSONResponse(await _stores(request).search(request.path_params["vsid"], body))
 
 
 async def vsf_create(request: Request) -> Response:
-    body = await _body(request)
+    body = await _body(request, "vector_store.file.create")
     return JSONResponse(await _stores(request).add_file(request.path_params["vsid"], body))
 
 
@@ -87,7 +90,7 @@ async def vsf_get(request: Request) -> Response:
 
 async def vsf_update(request: Request) -> Response:
     p = request.path_params
-    body = await _body(request)
+    body = await _body(request, "vector_store.file.update")
     return JSONResponse(await _stores(request).update_file(p["vsid"], p["fid"], body))
 
 

@@ -43,6 +43,7 @@ from .idempotency import IdempotencyCache
 from .runs import MAX_PACED_SECONDS
 from .service import ResponseService
 from .store import Store
+from .upstream import UpstreamConfig
 from .vector_stores import VectorStores
 from .webhooks import WebhookSender
 
@@ -71,6 +72,10 @@ class ServerConfig:
     """The bound address: the ``Host`` header may name it (besides the loopback names)."""
     limits: Limits | None = None
     """Hosts and body limits of the request guard (default: :func:`limits_for` ``host``)."""
+    lenient: bool = False
+    """Accept unknown parameters, tool types and enum values (no strict checks)."""
+    upstream: UpstreamConfig | None = None
+    """A Chat Completions endpoint that writes the answers instead of the demo engine."""
 
 
 class _Gate:
@@ -155,7 +160,7 @@ def create_app(config: ServerConfig) -> ASGIApp:
     elif config.webhook_secret:
         raise ValueError("--webhook-secret needs --webhook-url (where to send the events).")
     store = Store(config.db_path)
-    files = Files(store)
+    files = Files(store, config.dialect)
     service = ResponseService(
         store,
         dialect,
@@ -165,6 +170,8 @@ def create_app(config: ServerConfig) -> ASGIApp:
         vector_stores=VectorStores(store, files),
         webhooks=webhooks,
         pace_limit=config.pace_limit,
+        strict=not config.lenient,
+        upstream=config.upstream,
     )
 
     batches = BatchService(store, files, service)

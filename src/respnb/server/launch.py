@@ -35,6 +35,7 @@ from respnb._home import home, local_token, private_file
 
 from .app import ServerConfig, create_app
 from .runs import MAX_PACED_SECONDS
+from .upstream import UpstreamConfig
 
 __all__ = [
     "RunningServer",
@@ -141,6 +142,8 @@ def serve_in_thread(
     webhook_url: str | None = None,
     webhook_secret: str | None = None,
     pace_limit: float = MAX_PACED_SECONDS,
+    lenient: bool = False,
+    upstream: UpstreamConfig | None = None,
 ) -> RunningServer:
     """Run a server in a daemon thread; returns when it accepts requests.
 
@@ -148,6 +151,8 @@ def serve_in_thread(
     picks a free port. ``webhook_url`` (loopback only) and ``webhook_secret``
     (``whsec_<base64>``) make it POST a signed event when a background response ends.
     ``pace_limit`` bounds how long a run's pacing may last (seconds).
+    ``lenient`` turns the strict request checks off; ``upstream`` answers with a Chat
+    Completions endpoint instead of the demo engine.
     """
     tmpdir = None
     if db_path is None:
@@ -162,6 +167,8 @@ def serve_in_thread(
         pace_limit=pace_limit,
         webhook_url=webhook_url,
         webhook_secret=webhook_secret,
+        lenient=lenient,
+        upstream=upstream,
     )
     try:
         app = create_app(config)
@@ -233,9 +240,16 @@ def ensure_local_server(timeout: float = 20.0) -> str:
     """The base URL (``.../v1``) of the shared local server, started if needed."""
     root = home()
     record_path = root / "server.json"
+    upstream = UpstreamConfig.from_env()  # RESPNB_UPSTREAM: a local model answers
+    wanted = upstream.url if upstream is not None else None
     with _lock(root / "server.lock"):
         record = _read_record(record_path)
-        if record and isinstance(record.get("base_url"), str) and _healthy(record["base_url"]):
+        if (
+            record
+            and isinstance(record.get("base_url"), str)
+            and record.get("upstream") == wanted
+            and _healthy(record["base_url"])
+        ):
             return str(record["base_url"])
         sock = _free_socket("127.0.0.1", 0)
         port = int(sock.getsockname()[1])
@@ -251,6 +265,12 @@ def ensure_local_server(timeout: float = 20.0) -> str:
         pace = _local_pace()
         if pace:
             cmd += ["--pace", str(pace)]
+        if upstream is not None:
+            cmd += ["--upstream", upstream.url]
+            if os.environ.get("RESPNB_UPSTREAM_KEY_ENV"):
+                cmd += ["--upstream-key-env", os.environ["RESPNB_UPSTREAM_KEY_ENV"]]
+            if upstream.model:
+                cmd += ["--upstream-model", upstream.model]
         proc = subprocess.Popen(
             cmd,
             stdout=log,
@@ -279,6 +299,7 @@ def ensure_local_server(timeout: float = 20.0) -> str:
             "log": str(root / "server.log"),
             "idle_timeout": IDLE_TIMEOUT,
             "started_at": time.time(),
+            "upstream": wanted,
         }
         private_file(record_path).write_text(json.dumps(record))
         print(

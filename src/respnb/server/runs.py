@@ -25,14 +25,14 @@ import asyncio
 import secrets
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
 from .dialects import Dialect
 from .engine import EngineRequest, generate, incomplete_reason, usage_for
 from .faults import Fault
 from .store import Store, dumps
 
-__all__ = ["MAX_PACED_SECONDS", "Run", "StoredEvent", "bounded_pace", "new_id"]
+__all__ = ["MAX_PACED_SECONDS", "Producer", "Run", "StoredEvent", "bounded_pace", "new_id"]
 
 StoredEvent = tuple[int, str, str]
 """``(sequence_number, type, json)`` of one event, exactly as sent."""
@@ -60,6 +60,20 @@ class _InjectedFailure(Exception):
     pass
 
 
+class Producer(Protocol):
+    """Another source of a run's item-level events than the demo engine (an upstream model)."""
+
+    def events(
+        self, request: EngineRequest, new_id: Callable[[str], str]
+    ) -> AsyncIterator[dict[str, Any]]:
+        """The item-level events, as :func:`respnb.server.engine.generate` yields them."""
+        ...
+
+    def usage(self, request: EngineRequest, items: list[dict[str, Any]]) -> dict[str, Any]:
+        """The ``usage`` of the finished output ``items``."""
+        ...
+
+
 class Run:
     """A live response generation (background, streamed or plain)."""
 
@@ -83,8 +97,10 @@ class Run:
         on_status: Callable[[Run], None] | None = None,
         on_complete: Callable[[Run], Awaitable[None]] | None = None,
         on_done: Callable[[Run], Awaitable[None]] | None = None,
+        producer: Producer | None = None,
     ) -> None:
         self.id: str = resp["id"]
+        self.producer = producer
         self.resp = resp
         self.request = request
         self.dialect = dialect
@@ -223,7 +239,8 @@ class Run:
         except _InjectedFailure:
             self._fail("injected_fault", (self.fault and self.fault.message) or "Injected fault.")
         except Exception as exc:
-            self._fail("server_error", f"The demo engine failed: {type(exc).__name__}: {exc}")
+            who = "The upstream model" if self.producer is not None else "The demo engine"
+            self._fail("server_error", f"{who} failed: {type(exc).__name__}: {exc}")
         finally:
             self.resp["output"] = self._output()
             self.done = True
@@ -259,10 +276,15 @@ class Run:
             self._lifecycle("response.in_progress")
         loop = asyncio.get_running_loop()
         start, deltas, count = loop.time(), 0, 0
-        # The engine runs in a worker thread: a big request must not stall the event loop.
-        events = await asyncio.to_thread(_generate_all, self.request)
+        events: list[dict[str, Any]] = []
+        if self.producer is None:
+            # The engine runs in a worker thread: a big request must not stall the event loop.
+            events = await asyncio.to_thread(_generate_all, self.request)
         total = sum(1 for e in events if str(e.get("type", "")).endswith(".delta"))
         pace = bounded_pace(self.pace, total, self.pace_limit)
+        if self.producer is not None:
+            async for event in self.producer.events(self.request, new_id):
+                self._emit_item(event)
         for event in events:
             self._emit_item(event)
             count += 1
@@ -276,7 +298,11 @@ class Run:
                 await asyncio.sleep(0)
         items = [self._items[k] for k in sorted(self._items)]
         self.resp["output"] = self._output()
-        self.resp["usage"] = usage_for(self.request, items)
+        self.resp["usage"] = (
+            self.producer.usage(self.request, items)
+            if self.producer is not None
+            else usage_for(self.request, items)
+        )
         self.resp["completed_at"] = int(time.time())
         status = self._final_status
         reason = incomplete_reason(self.request, items)

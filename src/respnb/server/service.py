@@ -23,8 +23,11 @@ from .engine import EngineRequest, input_tokens_for, needs_input, pace_for
 from .errors import ApiError, bad_request, not_found
 from .faults import Fault
 from .files import Files
+from .inputs import echo_tools, fit, readable_files
 from .runs import MAX_PACED_SECONDS, Run, StoredEvent, new_id
 from .store import Store, dumps
+from .strict import check_reasoning_model, check_strict
+from .upstream import Upstream, UpstreamConfig
 from .validation import validate_create
 from .vector_stores import VectorStores
 from .webhooks import WebhookSender
@@ -59,7 +62,12 @@ class ResponseService:
         vector_stores: VectorStores | None = None,
         webhooks: WebhookSender | None = None,
         pace_limit: float = MAX_PACED_SECONDS,
+        *,
+        strict: bool = True,
+        upstream: UpstreamConfig | None = None,
     ) -> None:
+        self.strict = strict
+        self.upstream = Upstream(upstream) if upstream is not None else None
         self.store = store
         self.dialect = dialect
         self.files = files
@@ -153,25 +161,7 @@ class ResponseService:
         return [], None
 
     async def _files(self, body: dict[str, Any], history: list[dict[str, Any]]) -> list[Any]:
-        """The files the engine may read: those of the file_search tools' vector stores (400
-        naming ``tools[i].vector_store_ids`` for an unknown one) and the input_file parts'."""
-        found: list[Any] = []
-        for i, tool in enumerate(body.get("tools") or []):
-            if tool.get("type") == "file_search" and self.vector_stores is not None:
-                vs_ids = [v for v in tool.get("vector_store_ids") or [] if isinstance(v, str)]
-                param = f"tools[{i}].vector_store_ids"
-                found.extend(await self.vector_stores.engine_files(vs_ids, param))
-        ids: list[str] = []
-        for item in [*history, *body["input"]]:
-            content = item.get("content")
-            if isinstance(content, list):
-                ids.extend(
-                    p["file_id"]
-                    for p in content
-                    if isinstance(p, dict) and isinstance(p.get("file_id"), str)
-                )
-        known = {f.id for f in found}
-        return [*found, *(f for f in await self.files.for_engine(ids) if f.id not in known)]
+        return await readable_files(body, history, self.files, self.vector_stores)
 
     async def input_tokens(self, raw: Any) -> int:
         body = validate_create(raw, for_tokens=True)
@@ -184,7 +174,14 @@ class ResponseService:
         """Validate, resolve context, persist the new response and start its run."""
         given_model = raw.get("model") if isinstance(raw, dict) else None
         body = await asyncio.to_thread(validate_create, raw)  # linear, but off the event loop
+        if self.strict:
+            check_strict(body, self.dialect.name)
+            if self.upstream is None:
+                check_reasoning_model(body)
+            await self.files.check_inputs(body["input"], self.dialect.name)
         self.dialect.check_create(body)
+        if self.upstream is not None:
+            self.upstream.check(body)
         if body.get("task_id"):
             return await self._continue_task(body, origin=origin, fault=fault)
         history, conv_id = await self._context(body)
@@ -198,11 +195,13 @@ class ResponseService:
             files=await self._files(body, history),
             dialect=self.dialect.name,
             response_id=rid,
+            origin=origin,
         )
         if not given_model and self.dialect.name != "manus":
             raise bad_request(  # as OpenAI: an empty body or one without a model is a 400
                 "Missing required parameter: 'model'.", "model", code="missing_required_parameter"
             )
+        fit(req, self.upstream is None)
         prompt = _texts([i for i in inputs if i.get("role") == "user"])
         private: dict[str, Any] = {
             "created": time.time(),
@@ -238,7 +237,7 @@ class ResponseService:
             "temperature": body.get("temperature", 1.0),
             "text": body.get("text") or {"format": {"type": "text"}, "verbosity": "medium"},
             "tool_choice": body.get("tool_choice", "auto"),
-            "tools": body.get("tools") or [],
+            "tools": echo_tools(body.get("tools") or []),
             "top_logprobs": body.get("top_logprobs", 0),
             "top_p": body.get("top_p", 1.0),
             "truncation": body.get("truncation", "disabled"),
@@ -271,6 +270,7 @@ class ResponseService:
             on_status=lambda r: self.persist_nowait(r.resp, r.last_seq),
             on_complete=self._append_conversation,
             on_done=self._finish,
+            producer=self.upstream,
         )
         self.runs[rid] = run
         run.start()
@@ -303,7 +303,9 @@ class ResponseService:
             files=await self._files(body, history),
             dialect=self.dialect.name,
             response_id=rid,
+            origin=origin,
         )
+        fit(req, self.upstream is None)
         for idx, item in enumerate(inputs, start=len(old_inputs)):
             self.store.write_nowait(
                 "INSERT OR REPLACE INTO input_items VALUES (?, ?, ?, ?)",
@@ -326,6 +328,7 @@ class ResponseService:
             final_status="requires_input" if needs_input(req) else "completed",
             on_status=lambda r: self.persist_nowait(r.resp, r.last_seq),
             on_done=self._finish,
+            producer=self.upstream,
         )
         self.runs[rid] = run
         run.start()
@@ -414,3 +417,5 @@ class ResponseService:
             run.cancel(("server_stopped", "The local server stopped while this response ran."))
         for run in list(self.runs.values()):
             await run.wait_stored()
+        if self.upstream is not None:
+            await self.upstream.aclose()

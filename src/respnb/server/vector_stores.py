@@ -9,10 +9,10 @@ attributes, chunking_strategy}``.
 
 Indexing is instant here: the answer to adding a file shows it as it was when added
 (``in_progress``, ``usage_bytes`` 0, like OpenAI's), and every later read shows it
-``completed`` with its size — or ``failed`` (``last_error.code`` ``invalid_file``) when the
-file has no readable content. The ``file_search`` tool searches the completed files of the
-vector stores it names (:meth:`VectorStores.engine_files`); an unknown id is a 400 naming
-``tools[i].vector_store_ids``.
+``completed`` with the size of its extracted text — or ``failed`` (``last_error.code``
+``invalid_file``) when the file has no content or no text can be read from it. The
+``file_search`` tool searches the completed files of the vector stores it names
+(:meth:`VectorStores.engine_files`); an unknown id is a 400 naming ``tools[i].vector_store_ids``.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import secrets
 import time
 from typing import Any
 
-from .engine import EngineFile, search_files
+from .engine import EngineFile, extract_text, search_files
 from .errors import ApiError, bad_request
 from .files import Files
 from .paging import paginate
@@ -248,21 +248,26 @@ class VectorStores:
     ) -> dict[str, Any]:
         now = time.time()
         row = await self.store.fetchone(
-            "SELECT length(content) FROM file_contents WHERE id = ?", (fid,)
+            "SELECT f.data, c.content FROM files f JOIN file_contents c ON c.id = f.id "
+            "WHERE f.id = ?",
+            (fid,),
         )
+        text = ""
+        if row is not None:
+            text = extract_text(str(json.loads(row[0]).get("filename") or fid), bytes(row[1]))
+        error = None
+        if row is None:
+            error = f"File '{fid}' has no readable content (not uploaded, or deleted)."
+        elif not text.strip() and row[1]:
+            error = f"No text could be read from file '{fid}' (an image-only or broken document)."
         vs_file: dict[str, Any] = {
             "id": fid,
             "object": "vector_store.file",
             "created_at": int(now),
-            "usage_bytes": int(row[0]) if row else 0,
+            "usage_bytes": len(text.encode()),
             "vector_store_id": vsid,
-            "status": "completed" if row else "failed",
-            "last_error": None
-            if row
-            else {
-                "code": "invalid_file",
-                "message": f"File '{fid}' has no readable content (not uploaded, or deleted).",
-            },
+            "status": "failed" if error else "completed",
+            "last_error": {"code": "invalid_file", "message": error} if error else None,
             "attributes": attributes,
             "chunking_strategy": chunking,
         }
@@ -355,7 +360,9 @@ class VectorStores:
     async def file_content(self, vsid: str, fid: str) -> dict[str, Any]:
         """``GET .../files/{file_id}/content``: the parsed text of the file."""
         await self._file(vsid, fid)
-        text = (await self.files.content(fid)).decode("utf-8", "replace")
+        record = await self.files.get(fid)
+        raw = await self.files.content(fid)
+        text = extract_text(str(record.get("filename") or fid), raw)
         return {
             "object": "vector_store.file_content.page",
             "data": [{"type": "text", "text": text}],
@@ -388,7 +395,13 @@ class VectorStores:
                 filename = str(json.loads(file_data).get("filename") or fid)
                 attrs = vs_file.get("attributes") or {}
                 out.append(
-                    EngineFile(id=fid, filename=filename, content=bytes(content), attributes=attrs)
+                    EngineFile(
+                        id=fid,
+                        filename=filename,
+                        content=bytes(content),
+                        attributes=attrs,
+                        chunking=vs_file.get("chunking_strategy"),
+                    )
                 )
         return out
 
@@ -403,12 +416,19 @@ class VectorStores:
             raise bad_request(
                 "Missing required parameter: 'query' (a string or a list of strings).", "query"
             )
+        options = body.get("ranking_options")
+        threshold = options.get("score_threshold") if isinstance(options, dict) else None
         limit = body.get("max_num_results", 10)
         if not isinstance(limit, int) or not 1 <= limit <= 50:
             raise bad_request("Invalid 'max_num_results': expected 1 to 50.", "max_num_results")
         await self._record(vsid)
         files = await self.engine_files([vsid], "vector_store_id")
-        hits = search_files(files, " ".join(queries), limit)
+        hits = search_files(
+            files,
+            " ".join(queries),
+            limit,
+            float(threshold) if isinstance(threshold, (int, float)) else 0.0,
+        )
         data = [
             {
                 "file_id": h["file_id"],

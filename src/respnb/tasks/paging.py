@@ -10,8 +10,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from ._filters import where_clause
 from .registry import TaskRecord, TaskRegistry
-from .table import _where
 
 __all__ = ["SORT_KEYS", "STATUS_WORDS", "TaskPage", "query_page"]
 
@@ -88,7 +88,7 @@ def query_page(
     if sort not in SORT_KEYS:
         raise ValueError(f"unknown sort key {sort!r}; use one of {', '.join(SORT_KEYS)}")
     limit = max(1, min(int(limit), 1000))
-    search_where, search_params = _where(None, None, None, None, None, search.strip() or None)
+    search_where, search_params = where_clause(None, None, None, None, None, search.strip() or None)
     counts = registry.status_counts(where=search_where, params=search_params)
     where, params = search_where, list(search_params)
     if status:

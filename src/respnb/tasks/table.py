@@ -17,6 +17,7 @@ from respnb._pricing import frame_costs
 
 from ._attach import follow
 from ._csvsafe import neutralize
+from ._filters import where_clause
 from ._snapshot import FrameSnapshot
 from .refresher import Refresher
 from .registry import TaskRecord, TaskRegistry
@@ -159,20 +160,6 @@ def _object_grid(rows: list[tuple[Any, ...]], width: int) -> Any:
         return grid
 
 
-def _to_ts(value: str | dt.date | dt.datetime | float | None) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    if not isinstance(value, dt.datetime):
-        value = dt.datetime(value.year, value.month, value.day)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.timestamp()
-
-
 class TaskTable:
     """Every task respnb knows about: a DataFrame, filters, exports and actions."""
 
@@ -202,7 +189,7 @@ class TaskTable:
         search: str | None = None,
     ) -> list[TaskRecord]:
         """Matching rows, newest first (same filters as :meth:`frame`)."""
-        where, params = _where(status, profile, model, since, until, search)
+        where, params = where_clause(status, profile, model, since, until, search)
         return self.registry.records(where=where, params=params)
 
     def frame(
@@ -221,7 +208,7 @@ class TaskTable:
         ``created_at`` (dates, datetimes, ISO strings or unix seconds; naive means UTC);
         ``search`` is a case-insensitive substring of the id, title, prompt or output.
         """
-        where, params = _where(status, profile, model, since, until, search)
+        where, params = where_clause(status, profile, model, since, until, search)
         if not where:
             return self._full_frame().copy()
         with _gc_paused():
@@ -357,48 +344,3 @@ class TaskTable:
         from .paging import query_page
 
         return query_page(self.registry, **query)
-
-
-def _listify(v: str | list[str] | None) -> list[str] | None:
-    return [v] if isinstance(v, str) else v
-
-
-def _where(
-    status: str | list[str] | None,
-    profile: str | list[str] | None,
-    model: str | list[str] | None,
-    since: Any,
-    until: Any,
-    search: str | None,
-) -> tuple[str, list[Any]]:
-    clauses: list[str] = []
-    params: list[Any] = []
-    st = _listify(status)
-    if st:
-        marks = ", ".join("?" * len(st))
-        clauses.append(f"(status IN ({marks}) OR normalized_status IN ({marks}))")
-        params += [*st, *st]
-    for col, val in (("profile", _listify(profile)), ("model", _listify(model))):
-        if val:
-            clauses.append(f"{col} IN ({', '.join('?' * len(val))})")
-            params += val
-    lo, hi = _to_ts(since), _to_ts(until)
-    if lo is not None:
-        clauses.append("created_at >= ?")
-        params.append(lo)
-    if hi is not None:
-        clauses.append("created_at < ?")
-        params.append(hi)
-    if search:
-        escaped = search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        like = f"%{escaped}%"
-        clauses.append(
-            "("
-            + " OR ".join(
-                f"lower(coalesce({c}, '')) LIKE ? ESCAPE '\\'"
-                for c in ("id", "title", "prompt", "output_text")
-            )
-            + ")"
-        )
-        params += [like] * 4
-    return " AND ".join(clauses), params

@@ -14,9 +14,12 @@ Models: ``respnb-demo`` (any name works) and ``respnb-slow`` (long answers at
 
 from __future__ import annotations
 
+from .context import fit_context
 from .core import generate
+from .documents import extract_text
 from .hosted import search_files
 from .manus import REPORT_NAME, manus_file_content, needs_input
+from .models import context_window, image_tokens, is_reasoning_model
 from .request import EngineFile, EngineRequest, EngineRequestError
 from .schema import instance_for
 from .text import SLOW_MODEL
@@ -31,9 +34,14 @@ __all__ = [
     "EngineFile",
     "EngineRequest",
     "EngineRequestError",
+    "context_window",
     "count_tokens",
+    "extract_text",
+    "fit_context",
     "generate",
+    "image_tokens",
     "incomplete_reason",
+    "is_reasoning_model",
     "input_tokens_for",
     "instance_for",
     "manus_file_content",

@@ -12,6 +12,7 @@ from typing import Any
 
 from .hosted import Findings
 from .request import EngineRequest, all_items, pending_outputs, prompt_of
+from .search import best_passage
 from .stream import TextPart
 from .text import pick, quote
 
@@ -38,8 +39,14 @@ def findings_part(req: EngineRequest, found: Findings) -> TextPart:
     annotations: list[dict[str, Any]] = []
     if found.file_hits:
         text += "### From your files\n\n"
+        top = found.file_hits[0]["score"]
+        quoted: set[str] = set()
         for hit in found.file_hits[:3]:
-            text += f"- **{hit['filename']}** says: “{_snippet(hit['text'])}”"
+            passage = best_passage(prompt, hit["text"]) or hit["text"]
+            if passage in quoted or hit["score"] < top / 2:
+                continue  # the same passage again, or much less relevant
+            quoted.add(passage)
+            text += f"- **{hit['filename']}** says: “{_snippet(passage, 400)}”"
             annotations.append(
                 {
                     "type": "file_citation",

@@ -63,6 +63,15 @@ def _encrypted(req: EngineRequest) -> str | None:
     return "gAAAAA" + base64.urlsafe_b64encode(digest.digest() * 3).decode("ascii")
 
 
+def wanted_logprobs(req: EngineRequest) -> int | None:
+    """How many top logprobs each output token carries (None: logprobs not asked for)."""
+    include = req.body.get("include")
+    if not isinstance(include, list) or "message.output_text.logprobs" not in include:
+        return None
+    top = req.body.get("top_logprobs")
+    return top if isinstance(top, int) and not isinstance(top, bool) else 0
+
+
 def generate(req: EngineRequest, new_id: Callable[[str], str]) -> Iterator[Event]:
     """The item-level stream events of one response, in canonical order.
 
@@ -71,6 +80,7 @@ def generate(req: EngineRequest, new_id: Callable[[str], str]) -> Iterator[Event
     deterministic.
     """
     em = Emitter(new_id, _budget(req))
+    em.logprobs = wanted_logprobs(req)
     if req.dialect == "manus":
         yield from manus_output(em, req)
         return

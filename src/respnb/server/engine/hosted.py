@@ -6,7 +6,6 @@ image_generation. Each producer streams its item's events and records what it fo
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 from .hints import Hints, keywords, words
 from .png import png_base64
 from .request import EngineFile, EngineRequest, prompt_of
+from .search import DEFAULT_OVERLAP, DEFAULT_SIZE, chunk_text, rank
 from .stream import Emitter, Event
 
 __all__ = [
@@ -45,39 +45,35 @@ class Findings:
 
 
 # ---------------------------------------------------------------- file_search
-def _chunks(text: str, size: int = 600) -> list[str]:
-    out: list[str] = []
-    for para in re.split(r"\n\s*\n", text):
-        para = para.strip()
-        while para:
-            out.append(para[:size])
-            para = para[size:].strip()
-    return out
+def _chunks_of(f: EngineFile) -> list[str]:
+    static = (f.chunking or {}).get("static") or {}
+    size = static.get("max_chunk_size_tokens", DEFAULT_SIZE)
+    overlap = static.get("chunk_overlap_tokens", DEFAULT_OVERLAP)
+    return chunk_text(f.text, int(size), int(overlap))
 
 
-def search_files(files: list[EngineFile], query: str, limit: int = 10) -> list[dict[str, Any]]:
-    """Search the files' text for the query's keywords; best chunks first, scores in (0, 1]."""
-    terms = keywords(query, 20)
-    if not terms:
-        return []
-    hits: list[tuple[float, str, dict[str, Any]]] = []
-    for f in files:
-        for chunk in _chunks(f.text):
-            found = set(words(chunk))
-            matched = [t for t in terms if t in found or t.rstrip("s") in found]
-            if not matched:
-                continue
-            score = round(len(matched) / len(terms), 4)
-            hit = {
+def search_files(
+    files: list[EngineFile], query: str, limit: int = 10, threshold: float = 0.0
+) -> list[dict[str, Any]]:
+    """BM25 search of the files' chunks; best first, scores in [0, 1) above ``threshold``."""
+    chunks: list[tuple[EngineFile, str]] = [(f, c) for f in files for c in _chunks_of(f)]
+    hits: list[dict[str, Any]] = []
+    for ranked in rank(query, [c for _, c in chunks]):
+        if ranked.score < threshold:
+            continue
+        f, text = chunks[ranked.index]
+        hits.append(
+            {
                 "file_id": f.id,
                 "filename": f.filename,
-                "score": score,
-                "text": chunk,
+                "score": ranked.score,
+                "text": text,
                 "attributes": dict(f.attributes),
             }
-            hits.append((-score, f.filename, hit))
-    hits.sort(key=lambda h: (h[0], h[1]))
-    return [h[2] for h in hits[:limit]]
+        )
+        if len(hits) >= limit:
+            break
+    return hits
 
 
 def file_search(
@@ -86,7 +82,14 @@ def file_search(
     """A file_search_call over ``req.files`` with its progress events."""
     query = prompt_of(req)
     limit = tool.get("max_num_results")
-    results = search_files(req.files, query, limit if isinstance(limit, int) else 10)
+    options = tool.get("ranking_options")
+    threshold = options.get("score_threshold") if isinstance(options, dict) else None
+    results = search_files(
+        [f for f in req.files if not f.direct],
+        query,
+        limit if isinstance(limit, int) else 20,
+        float(threshold) if isinstance(threshold, (int, float)) else 0.0,
+    )
     item: dict[str, Any] = {
         "id": em.new_id("fs"),
         "type": "file_search_call",
@@ -97,7 +100,9 @@ def file_search(
     yield em.added(item)
     for phase in ("in_progress", "searching", "completed"):
         yield em.at(f"response.file_search_call.{phase}", item["id"])
-    item.update(status="completed", queries=[query], results=results)
+    include = req.body.get("include")
+    shown = isinstance(include, list) and "file_search_call.results" in include
+    item.update(status="completed", queries=[query], results=results if shown else None)
     found.file_hits += results
     yield em.done(item)
 

@@ -58,7 +58,7 @@ def manus_output(em: Emitter, req: EngineRequest) -> Iterator[Event]:
     task = req.response_id or em.new_id("task")
     file_part: dict[str, Any] = {
         "type": "output_file",
-        "fileUrl": f"/v1/manus_files/{task}/{REPORT_NAME}",
+        "fileUrl": f"{req.origin}/v1/manus_files/{task}/{REPORT_NAME}",
         "fileName": REPORT_NAME,
         "mimeType": _REPORT_MIME,
     }

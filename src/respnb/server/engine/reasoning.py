@@ -1,8 +1,8 @@
 """Reasoning: whether a request gets a reasoning item, its summary texts, its token count.
 
-A reasoning item comes first when ``reasoning.effort`` (other than ``none``) or
-``reasoning.summary`` is set. Summaries stream only with ``summary`` (concise: one part,
-auto: two, detailed: three). The reasoning token count grows with the effort.
+A reasoning item comes first, for reasoning models only, when ``reasoning.effort`` (other
+than ``none``) or ``reasoning.summary`` is set. Summaries stream only with ``summary``
+(concise: one part, auto: two, detailed: three). The reasoning token count grows with the effort.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .hints import keywords
+from .models import is_reasoning_model
 from .request import EngineRequest, pending_outputs, prompt_of, tools_of
 from .text import history_summary
 from .tokens import count_tokens
@@ -31,7 +32,7 @@ def wants_reasoning(req: EngineRequest) -> bool:
     """Whether the output starts with a reasoning item."""
     cfg = _config(req)
     effort, summary = cfg.get("effort"), cfg.get("summary") or cfg.get("generate_summary")
-    if effort == "none":
+    if effort == "none" or not is_reasoning_model(str(req.body.get("model") or "")):
         return False
     return effort is not None or summary is not None
 

@@ -8,7 +8,10 @@ may search, the dialect and the response id.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
+
+from .documents import extract_text
 
 __all__ = [
     "EngineFile",
@@ -29,10 +32,11 @@ __all__ = [
 class EngineRequestError(ValueError):
     """A request the engine cannot answer; the server maps it to a 400 with ``param`` set."""
 
-    def __init__(self, message: str, param: str | None = None) -> None:
+    def __init__(self, message: str, param: str | None = None, code: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.param = param
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -44,11 +48,15 @@ class EngineFile:
     content: bytes
     attributes: dict[str, Any] = field(default_factory=dict)
     """The vector store file's attributes (shown in file_search results)."""
+    chunking: dict[str, Any] | None = None
+    """The vector store file's ``chunking_strategy`` (None: 800 tokens, 400 overlap)."""
+    direct: bool = False
+    """Given in an ``input_file`` part (not searched by file_search)."""
 
-    @property
+    @cached_property
     def text(self) -> str:
-        """The content decoded as UTF-8 (undecodable bytes replaced)."""
-        return self.content.decode("utf-8", "replace")
+        """The readable text (PDF, DOCX and HTML extracted; other files decoded as UTF-8)."""
+        return extract_text(self.filename, self.content)
 
 
 @dataclass
@@ -60,6 +68,8 @@ class EngineRequest:
     files: list[EngineFile] = field(default_factory=list)
     dialect: str = "openai"
     response_id: str = ""
+    origin: str = ""
+    """``scheme://host:port`` of the server (absolute URLs of generated files)."""
 
 
 def as_list(value: Any) -> list[Any]:

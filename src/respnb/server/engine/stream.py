@@ -10,6 +10,7 @@ Events carry no ``sequence_number`` (the server numbers them).
 from __future__ import annotations
 
 import copy
+import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +33,27 @@ class TextPart:
     static: dict[str, Any] | None = None
 
 
+def token_logprob(token: str, top: int) -> dict[str, Any]:
+    """A deterministic logprob entry for ``token`` with ``top`` alternatives."""
+    h = int.from_bytes(hashlib.sha256(token.encode()).digest()[:4], "big")
+    value = -round((h % 900) / 1000 * 0.4, 4)
+    alts = [
+        {
+            "token": alt,
+            "bytes": list(alt.encode()),
+            "logprob": round(value - 1.5 * (k + 1), 4),
+        }
+        for k, alt in enumerate([token.upper(), token.lower() + "s", token.strip() or "_"][:top])
+    ]
+    alts.insert(0, {"token": token, "bytes": list(token.encode()), "logprob": value})
+    return {
+        "token": token,
+        "bytes": list(token.encode()),
+        "logprob": value,
+        "top_logprobs": alts[:top],
+    }
+
+
 def _anchor(annotation: dict[str, Any]) -> int:
     """The text position an annotation belongs to (where its event is emitted)."""
     for key in ("end_index", "index"):
@@ -51,6 +73,8 @@ class Emitter:
         self.cut = False
         self.items: list[dict[str, Any]] = []
         self.streamed = ""
+        self.logprobs: int | None = None
+        """Top alternatives per token when logprobs were asked for (None: not asked)."""
 
     # ------------------------------------------------------------ budget
     def take(self, tokens: list[str]) -> list[str]:
@@ -153,9 +177,14 @@ class Emitter:
             pending = sorted(spec.annotations, key=_anchor)
             emitted: list[dict[str, Any]] = []
             text = ""
+            probs: list[dict[str, Any]] = []
             for event in self.deltas(
                 "response.output_text.delta", mid, spec.text, content_index=ci, logprobs=[]
             ):
+                if self.logprobs is not None:
+                    entry = token_logprob(event["delta"], self.logprobs)
+                    probs.append(entry)
+                    event["logprobs"] = [entry]
                 yield event
                 text += event["delta"]
                 while pending and _anchor(pending[0]) <= len(text):
@@ -169,9 +198,9 @@ class Emitter:
                     )
                     emitted.append(ann)
             yield self.at(
-                "response.output_text.done", mid, content_index=ci, text=text, logprobs=[]
+                "response.output_text.done", mid, content_index=ci, text=text, logprobs=probs
             )
-            part = {"type": "output_text", "text": text, "annotations": emitted, "logprobs": []}
+            part = {"type": "output_text", "text": text, "annotations": emitted, "logprobs": probs}
         item["content"].append(copy.deepcopy(part))
         yield self.at("response.content_part.done", mid, content_index=ci, part=part)
 

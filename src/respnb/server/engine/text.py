@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from .hints import Hints, keywords
+from .reading import file_answer
 from .request import EngineRequest, all_items, content_text, input_items, prompt_of, user_texts
 from .schema import instance_for
 
@@ -122,23 +123,13 @@ def memory_answer(req: EngineRequest) -> str | None:
 # ---------------------------------------------------------------- answers
 def _attachments(req: EngineRequest) -> list[str]:
     notes: list[str] = []
-    files = {f.id: f for f in req.files}
     for item in input_items(req.body):
         content = item.get("content")
         if not isinstance(content, list):
             continue
         for part in content:
-            if not isinstance(part, dict):
-                continue
-            if part.get("type") == "input_image":
+            if isinstance(part, dict) and part.get("type") == "input_image":
                 notes.append("I received an image (this demo model describes, it cannot see).")
-            elif part.get("type") == "input_file":
-                f = files.get(str(part.get("file_id")))
-                name = part.get("filename") or (f.filename if f else "the attached file")
-                first = f.text.strip().splitlines()[0][:120] if f and f.text.strip() else ""
-                notes.append(
-                    f"I read **{name}**" + (f", which begins: “{first}”." if first else ".")
-                )
     return notes
 
 
@@ -217,6 +208,9 @@ def answer_text(req: EngineRequest) -> str:
     remembered = memory_answer(req)
     if remembered is not None:
         return remembered
+    from_files = file_answer(req, _attachments(req))
+    if from_files is not None:
+        return from_files
     if _GREETING.match(prompt):
         return _greeting(prompt)
     hints = Hints.from_prompt(prompt)

@@ -13,6 +13,7 @@ import json
 import math
 from typing import Any
 
+from .models import image_tokens
 from .reasoning import reasoning_tokens
 from .request import EngineRequest, as_list, content_text, input_items, tools_of
 from .text import SLOW_MODEL
@@ -43,6 +44,11 @@ def item_tokens(item: dict[str, Any]) -> int:
             continue
         if key in ("content", "summary", "output") and isinstance(value, list):
             total += count_tokens(content_text(value))
+            total += sum(
+                image_tokens(str(p.get("image_url") or ""), str(p.get("detail") or "auto"))
+                for p in value
+                if isinstance(p, dict) and p.get("type") == "input_image"
+            )
         elif isinstance(value, str):
             total += count_tokens(value)
         elif isinstance(value, (dict, list)):
