@@ -29,7 +29,11 @@ ROOT = Path(__file__).resolve().parent
 JS = ROOT / "js"
 STATIC = ROOT / "src" / "respnb" / "static"
 # Entry points and their bundles; an entry whose source is absent is skipped.
-BUNDLES = {"response_view.js": "response_view.js", "task_board.js": "task_board.js"}
+BUNDLES = {
+    "response_view.js": "response_view.js",
+    "task_board.js": "task_board.js",
+    "batch_progress.js": "batch_progress.js",
+}
 
 
 def _say(message: str) -> None:

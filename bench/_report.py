@@ -434,3 +434,8 @@ SECTIONS = {
     "notebook_weight": ("Saved notebook weight", "notebook_weight.py", _notebook_weight),
     "saved": ("Saved answers: size per answered cell", "bench_saved.py", _saved),
 }
+
+from _report_batch import TITLE as _BATCH_TITLE  # noqa: E402
+from _report_batch import batch_section as _batch  # noqa: E402
+
+SECTIONS["batch"] = (_BATCH_TITLE, "bench_batch.py", _batch)

@@ -49,6 +49,7 @@ BENCHES: dict[str, tuple[str, list[str], list[str]]] = {
         [],
         ["--tasks", "100", "--rows", "20000", "--openai-rows", "2000", "--board-rows", "2000"],
     ),
+    "batch": ("bench_batch.py", [], ["--rows", "1000", "--resume-rows", "400"]),
     "sync_stream": ("bench_sync_stream.py", ["--repeat", "5"], ["--repeat", "1"]),
     "tracking": ("bench_tracking.py", [], ["--tasks", "40", "--pace", "20"]),
     "server": (

@@ -11,8 +11,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const outdir = join(here, "..", "src", "respnb", "static");
 mkdirSync(outdir, { recursive: true });
 
-const js = ["response_view.js", "task_board.js"].filter((f) => existsSync(join(here, f)));
-const css = [["response_view.css", "response_view.css"], ["task_board.css", "task_board.css"], ["theme.css", "respnb.css"]]
+const js = ["response_view.js", "task_board.js", "batch_progress.js"].filter((f) => existsSync(join(here, f)));
+const css = [["response_view.css", "response_view.css"], ["task_board.css", "task_board.css"], ["batch_progress.css", "batch_progress.css"], ["theme.css", "respnb.css"]]
   .filter(([src]) => existsSync(join(here, src)));
 
 /** KaTeX's stylesheet with every font as an inlined woff2 (the woff/ttf fallbacks dropped). */

@@ -20,6 +20,7 @@ LAYERS = {
     "notebook": "notebook: magics, widgets, board (IPython, anywidget)",
     "tasks": "tasks: history registry, refresher, TaskTable, webhooks",
     "server": "server: `respnb serve` (Starlette, uvicorn, SQLite)",
+    "batch": "batch: a prompt over a DataFrame (may import core and tasks)",
 }
 
 

@@ -85,6 +85,7 @@ __all__ = [
 # --- notebook layer, imported on first use: %load_ext respnb, respnb.last, views ------------
 __all__ += ["last", "last_parsed", "load_ipython_extension", "unload_ipython_extension"]
 __all__ += ["ResponseView", "TaskBoard", "display", "respond"]
+__all__ += ["batch", "batches"]
 
 
 def load_ipython_extension(ipython: object) -> None:
@@ -101,6 +102,13 @@ def unload_ipython_extension(ipython: object) -> None:
     _unload(ipython)
 
 
+def _show_batch_progress(job: object, *, cancellable: bool) -> object:
+    """Display the live progress view of a batch (the batch layer never imports notebook/)."""
+    from .notebook.batch_view import show_progress
+
+    return show_progress(job, cancellable=cancellable)  # type: ignore[arg-type]
+
+
 def __getattr__(name: str) -> object:
     """``respnb.last`` (the latest ``%%respond`` result) and ``respnb.last_parsed``."""
     if name in ("last", "last_parsed"):
@@ -111,6 +119,11 @@ def __getattr__(name: str) -> object:
         from . import notebook
 
         return getattr(notebook, name)
+    if name in ("batch", "batches"):  # batching a prompt over a DataFrame
+        import importlib
+
+        module = importlib.import_module("respnb.batch")
+        return module if name == "batch" else module.batches
     if name == "respond":  # %%respond as a function (marimo, scripts)
         from .notebook.respond import respond
 

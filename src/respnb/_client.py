@@ -26,6 +26,7 @@ from .resources import (
     AsyncTasks,
     AsyncVectorStores,
 )
+from .resources._batches import AsyncBatches
 from .resources._webhooks import Webhooks
 
 __all__ = ["AsyncClient"]
@@ -78,6 +79,7 @@ class AsyncClient:
         self.files = AsyncFiles(self._api)
         self.tasks = AsyncTasks(self._api)
         self.vector_stores = AsyncVectorStores(self._api)
+        self.batches = AsyncBatches(self._api)
         self.webhooks = Webhooks()
 
     @property

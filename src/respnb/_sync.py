@@ -17,6 +17,7 @@ from ._probe import ProbeReport
 from ._profiles import Profile
 from ._retry import Sleep
 from ._sync_stream import ResponseStream
+from .resources._batches import Batches
 from .resources._sync_resources import Conversations, Files, Responses, Tasks, VectorStores
 
 __all__ = ["Client", "LoopThread", "ResponseStream", "loop_thread"]
@@ -61,6 +62,7 @@ class Client:
         self.files = Files(self._async.files, self._loop)
         self.tasks = Tasks(self._async.tasks, self._loop)
         self.vector_stores = VectorStores(self._async.vector_stores, self._loop)
+        self.batches = Batches(self._async.batches, self._loop)
         self.webhooks = self._async.webhooks
 
     @property

@@ -29,6 +29,7 @@ EXPECTED = (
     "task_history",
     "providers",
     "walkthrough",
+    "batch",
 )
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 IDS = [p.stem for p in NOTEBOOKS]

@@ -23,7 +23,7 @@ from IPython.core.magic_arguments import argument, magic_arguments
 from pydantic import BaseModel
 
 from .._attachments import split_attachments
-from .._tools import FunctionTool, function_tool, strict_json_schema
+from .._tools import FunctionTool, function_tool
 
 __all__ = [
     "DEFAULT_OUT",
@@ -127,6 +127,24 @@ _OPTIONS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
         },
     ),
     (("--out",), {"metavar": "NAME", "help": f"variable for the result (default {DEFAULT_OUT})."}),
+    (
+        ("--over",),
+        {
+            "metavar": "DF",
+            "help": "a DataFrame of the notebook: send the cell once per row ({column} "
+            "fields); the result is a DataFrame aligned to its index.",
+        },
+    ),
+    (("--concurrency",), {"type": int, "metavar": "N", "help": "--over: requests at once."}),
+    (
+        ("--mode",),
+        {
+            "choices": ("auto", "rows", "batch"),
+            "help": "--over: one request per row, or the provider's Batch API (auto: by size).",
+        },
+    ),
+    (("--keep",), {"action": "store_true", "help": "--over: keep the input columns."}),
+    (("--yes",), {"action": "store_true", "help": "--over: send even above the size limit."}),
     (("--no-stream",), {"action": "store_true", "help": "wait for the whole answer, no stream."}),
     (("-q", "--quiet"), {"action": "store_true", "help": "no view; only set the result."}),
     (
@@ -383,13 +401,12 @@ def _schema(name: str | None, user_ns: Mapping[str, Any]) -> type[BaseModel] | N
 
 def schema_format(model: type[BaseModel]) -> dict[str, Any]:
     """The ``text.format`` of a pydantic model (strict when its schema allows)."""
+    from ..batch._spec import text_format
+
     try:
-        raw = model.model_json_schema()
+        return text_format(model)
     except Exception as exc:
         raise UsageError(f"--schema {model.__name__}: no JSON schema ({exc}).") from None
-    schema, strict = strict_json_schema(raw)
-    name = re.sub(r"[^A-Za-z0-9_-]", "_", model.__name__)[:64] or "output"
-    return {"type": "json_schema", "name": name, "schema": schema, "strict": strict}
 
 
 def parse_extras(pairs: list[str]) -> dict[str, Any]:

@@ -102,6 +102,11 @@ class RespondMagics(Magics):
         user_ns = self.shell.user_ns if self.shell is not None else {}
         fill_options(args, user_ns)
         opts = build_options(args, user_ns)
+        if args.over is not None:  # the cell is a template, sent once per row
+            from .batch_magic import run_over
+
+            run_over(self.shell, args, opts, template, user_ns)
+            return
         try:
             prompt = interpolate(template, user_ns)
             if opts.instructions:

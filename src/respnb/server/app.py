@@ -28,9 +28,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .api_batches import batch_routes
 from .api_resources import resource_routes, upload_routes
 from .api_responses import response_routes
 from .api_vector_stores import vector_store_routes
+from .batches import BatchService
 from .conversations import Conversations
 from .dialects import Dialect
 from .errors import ApiError, error_body
@@ -95,7 +97,11 @@ class _Gate:
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
-                MutableHeaders(scope=message)["x-request-id"] = request_id
+                headers = MutableHeaders(scope=message)
+                headers["x-request-id"] = request_id
+                fault = scope.get("state", {}).get("fault")
+                if fault is not None:
+                    headers.update(fault.ratelimit_headers())
             await send(message)
 
         headers = Headers(scope=scope)
@@ -168,6 +174,8 @@ def create_app(config: ServerConfig) -> ASGIApp:
         upstream=config.upstream,
     )
 
+    batches = BatchService(store, files, service)
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await store.start()
@@ -177,6 +185,7 @@ def create_app(config: ServerConfig) -> ASGIApp:
         try:
             yield
         finally:
+            await batches.shutdown()
             await service.shutdown()
             if webhooks is not None:
                 await webhooks.aclose()
@@ -186,6 +195,7 @@ def create_app(config: ServerConfig) -> ASGIApp:
         *response_routes("/v1"),
         *resource_routes("/v1"),
         *vector_store_routes("/v1"),
+        *batch_routes("/v1"),
         *upload_routes(),
     ]
     if dialect.name == "manus":
@@ -200,6 +210,7 @@ def create_app(config: ServerConfig) -> ASGIApp:
         },
     )
     app.state.service = service
+    app.state.batches = batches
     app.state.config = config
     app.state.idempotency = IdempotencyCache()
     guarded = Guard(app, config.limits or limits_for(config.host))

@@ -17,6 +17,8 @@ A request asks for faults with the header ``x-respnb-fault``: ``key=value`` pair
   (default) ends it with ``response.failed`` (``response.error`` set), ``mode=error`` with an
   ``error`` event (flat, as the spec shows). The stored response is ``failed`` either way.
 * ``message=TEXT`` — the error message used by ``status`` and ``fail_after``.
+* ``ratelimit=REMAINING/RESET`` — every answer carries ``x-ratelimit-remaining-requests:
+  REMAINING`` and ``x-ratelimit-reset-requests: RESET`` (e.g. ``ratelimit=0/250ms``).
 
 Example: ``x-respnb-fault: status=429;retry_after=0.1;times=2;id=t1``.
 """
@@ -33,7 +35,7 @@ __all__ = ["FAULT_HEADER", "Fault", "FaultInjector", "parse_fault"]
 FAULT_HEADER = "x-respnb-fault"
 _INT = ("status", "times", "drop_after", "fail_after")
 _FLOAT = ("retry_after", "first_byte_delay")
-_STR = ("id", "mode", "message")
+_STR = ("id", "mode", "message", "ratelimit")
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,17 @@ class Fault:
     fail_after: int | None = None
     mode: str = "failed"
     message: str | None = None
+    ratelimit: str | None = None
+
+    def ratelimit_headers(self) -> dict[str, str]:
+        """The ``x-ratelimit-*-requests`` headers asked for with ``ratelimit``."""
+        if not self.ratelimit:
+            return {}
+        remaining, _, reset = self.ratelimit.partition("/")
+        return {
+            "x-ratelimit-remaining-requests": remaining,
+            "x-ratelimit-reset-requests": reset or "1s",
+        }
 
 
 def parse_fault(text: str) -> Fault:
