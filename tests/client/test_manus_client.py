@@ -66,7 +66,8 @@ def test_download_an_output_file_with_the_profiles_auth(manus_server, tmp_path):
     task = client.responses.create(model="manus-1.5", input="Write a short report")
     final = client.responses.wait(task.id, poll_interval=0.05)
     part = _output_file(final)
-    assert part.fileUrl and not part.fileUrl.startswith("http")  # relative on the wire
+    # absolute on the wire, as Manus sends it (relative URLs: see the test below)
+    assert part.fileUrl and part.fileUrl.startswith(manus_server.base_url.removesuffix("/v1"))
     content = client.files.download(part)
     assert isinstance(content, bytes) and content.strip()
     path = client.files.download(part, to=tmp_path)
