@@ -108,7 +108,8 @@ function render({ model, el }) {
   const stopHint = h("span", { class: "rv-stop-hint" });
   const footer = h("div", { class: "rv-footer" }, usage, h("span", { class: "rv-spacer" }), stopHint,
     cancel, copyButton(() => store.text()));
-  el.replaceChildren(h("div", { class: "respnb-view", "data-testid": "respnb-view" }, header, body, banner, footer));
+  el.replaceChildren(h("div", { class: "respnb-view", "data-testid": "respnb-view",
+    "data-uid": String(model.get("uid") || "") }, header, body, banner, footer));
 
   /** @type {Map<number, {node: HTMLElement, kind: string, view: {update: (b: any, c: any) => boolean}}>} */
   const views = new Map();

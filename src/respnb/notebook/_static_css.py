@@ -9,7 +9,7 @@ from __future__ import annotations
 __all__ = ["STATIC_CSS"]
 
 STATIC_CSS = """\
-.respnb-static{--s-fg:var(--jp-ui-font-color0,#1f2328);--s-dim:var(--jp-ui-font-color2,#656d76);\
+.respnb-static{--s-fg:var(--jp-ui-font-color0,#1f2328);--s-dim:var(--jp-ui-font-color1,#424a53);\
 --s-bg:var(--jp-layout-color1,#fff);--s-alt:var(--jp-layout-color2,#f6f8fa);\
 --s-line:var(--jp-border-color2,#d0d7de);--s-accent:var(--jp-brand-color1,#0969da);\
 --s-err:var(--jp-error-color0,#b42318);--s-errbg:var(--jp-error-color3,#fdecea);\
@@ -26,11 +26,15 @@ background:var(--s-alt);font-size:.9em}
 .respnb-static .rs-model{font-weight:600}
 .respnb-static .rs-dim,.respnb-static .rs-id{color:var(--s-dim)}
 .respnb-static .rs-id{font-family:var(--s-mono);font-size:.85em}
-.respnb-static .rs-chip{padding:0 6px;border-radius:9px;font-size:.85em;\
+.respnb-static .rs-chip{padding:0 6px;border-radius:9px;font-size:.85em;color:var(--s-fg);\
+background:var(--s-bg);\
 border:1px solid var(--s-line)}
-.respnb-static .rs-completed{color:var(--s-ok);border-color:var(--s-ok)}
-.respnb-static .rs-failed,.respnb-static .rs-cancelled{color:var(--s-err);border-color:var(--s-err)}
-.respnb-static .rs-incomplete,.respnb-static .rs-requires_input{color:var(--s-warn);\
+.respnb-static .rs-chip::before{content:"";display:inline-block;width:7px;height:7px;\
+border-radius:50%;margin-right:4px;vertical-align:1px;background:var(--s-state,var(--s-dim))}
+.respnb-static .rs-completed{--s-state:var(--s-ok);border-color:var(--s-ok)}
+.respnb-static .rs-failed,.respnb-static .rs-cancelled{--s-state:var(--s-err);\
+border-color:var(--s-err)}
+.respnb-static .rs-incomplete,.respnb-static .rs-requires_input{--s-state:var(--s-warn);\
 border-color:var(--s-warn)}
 .respnb-static .rs-body{padding:4px 12px}
 .respnb-static .rs-block{margin:6px 0;overflow-x:auto}
