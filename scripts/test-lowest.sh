@@ -14,7 +14,7 @@ echo "== $VENV: direct dependencies at their lowest allowed versions"
 "$UV" pip freeze --python "$VENV/bin/python" >"$VENV/lowest.txt"
 # test tools at their newest, without moving any dependency chosen above
 "$UV" pip install -q --python "$VENV/bin/python" -c "$VENV/lowest.txt" \
-  pytest pytest-asyncio openai jsonschema nbformat nbclient ipykernel
+  pytest pytest-asyncio openai jsonschema nbformat nbclient ipykernel mypy mistune hypothesis ruff
 grep -iE '^(httpx|pydantic|pandas|ipywidgets|anywidget|starlette|uvicorn|python-multipart|nh3|platformdirs)==' \
   "$VENV/lowest.txt" | tr '\n' ' '
 echo
@@ -22,4 +22,7 @@ echo "== smoke tests at the lowest versions"
 PYTHONPATH="$PWD/src" RESPNB_LOCAL_PACE=0 "$VENV/bin/python" -m pytest -p no:cacheprovider -p no:anyio -q \
   tests/client tests/server/test_openai_sdk.py tests/server/test_store_launch.py \
   tests/magics tests/tasks/test_table.py tests/packaging/test_respond.py \
-  tests/packaging/test_shared_bundle.py "$@"
+  tests/packaging/test_shared_bundle.py \
+  --deselect tests/magics/test_kernel.py::test_cancel_click_stops_a_busy_foreground_cell "$@"
+# (that one needs a kernel that routes a comm's messages to a subshell, which the test tools'
+# ipykernel here may lack: the view then says to interrupt the kernel instead)

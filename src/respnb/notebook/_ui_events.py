@@ -61,6 +61,8 @@ def comm_route(timeout: float = 10.0) -> str | None:
     channel = getattr(kernel, "shell_channel_thread", None)
     if kernel is None or channel is None or not getattr(kernel, "_supports_kernel_subshells", 0):
         return None
+    if not _routes_comms_to_subshells():
+        return None  # subshells without per-comm routing: a click would still wait
     if threading.current_thread() is not getattr(channel, "parent_thread", None):
         return None
     with _lock:
@@ -84,6 +86,16 @@ def comm_route(timeout: float = 10.0) -> str | None:
         done.wait(timeout)
         _route[id(kernel)] = made.get("id")
         return _route[id(kernel)]
+
+
+def _routes_comms_to_subshells() -> bool:
+    """True when the kernel sends a comm's messages to the subshell the comm names (its
+    ``Comm._reply_subshell_for`` hook; ipykernel 7.2 has subshells without it)."""
+    try:
+        from ipykernel.comm import Comm
+    except ImportError:  # pragma: no cover - not an ipykernel
+        return False
+    return callable(getattr(Comm, "_reply_subshell_for", None))
 
 
 @contextlib.contextmanager
