@@ -109,7 +109,13 @@ const PURIFY_CONFIG = {
 
 /** Sanitize an HTML string into a DocumentFragment (the only way HTML enters the view). @param {string} html */
 export function sanitize(html) {
-  return /** @type {DocumentFragment} */ (/** @type {unknown} */ (purify.sanitize(String(html), /** @type {any} */ (PURIFY_CONFIG))));
+  const clean = /** @type {DocumentFragment | null} */ (/** @type {unknown} */ (purify.sanitize(String(html), /** @type {any} */ (PURIFY_CONFIG))));
+  if (clean) return clean;
+  // DOMPurify answers null when the markup leaves the parsed document without a body (e.g. a
+  // <frameset>): show the source as text rather than nothing
+  const frag = document.createDocumentFragment();
+  frag.append(document.createTextNode(String(html)));
+  return frag;
 }
 
 /** KaTeX options: no \href/\url/\htmlClass (trust off), bounded macro expansion. */

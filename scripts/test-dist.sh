@@ -41,7 +41,10 @@ text = "".join(o.get("text", "") for o in nb.cells[2].outputs)
 assert "STATUS completed True" in text, nb.cells[1].outputs
 assert f"FROM {here}" in text, text  # the kernel ran the installed package too
 kinds = {k for o in nb.cells[1].outputs for k in o.get("data", {})}
-assert "application/vnd.jupyter.widget-view+json" in kinds, kinds  # the live view was shown
+# the live view ran, and the finished answer was saved as its static rendering (no widget)
+assert "text/html" in kinds and "application/vnd.jupyter.widget-view+json" not in kinds, kinds
+html = "".join(o.get("data", {}).get("text/html", "") for o in nb.cells[1].outputs)
+assert "respnb-static" in html and "completed" in html, html[:500]
 subprocess.run([sys.executable, "-m", "respnb", "serve", "stop"], check=False)
 print(f"ok: %%respond in a kernel with respnb {respnb.__version__} from {here.parent}")
 PY

@@ -85,3 +85,11 @@ test("pathological markdown is shown raw, quickly", () => {
     assert.ok(performance.now() - t0 < 10_000);
   }
 });
+
+test("markup DOMPurify cannot give a body (a frameset) renders as text, not nothing", () => {
+  for (const payload of ['<frameset onload="window.__pwned=1">', "<html><frameset></frameset>"]) {
+    const el = whole(payload);
+    assert.equal(el.querySelector("frameset, [onload]"), null);
+    assert.ok(el.textContent.includes("frameset"), el.innerHTML);
+  }
+});
