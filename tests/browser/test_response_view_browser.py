@@ -243,6 +243,10 @@ def test_theme_is_legible(page: Any, theme: str) -> None:
         [i, {"kind": "reset", "id": "x", "blocks": state.snapshot_blocks()}],
     )
     _settle(page)
+    parts = [".rv-message .rv-markdown p", ".rv-header", ".rv-pre", ".rv-reasoning-body"]
+    page.wait_for_function(  # every part drawn (the answer is revealed at an even pace)
+        "(sels) => sels.every((s) => document.querySelector('.respnb-view ' + s))", arg=parts
+    )
     colors = page.evaluate("""() => {
         const root = document.querySelector('.respnb-view');
         const pick = (sel) => getComputedStyle(root.querySelector(sel));

@@ -333,9 +333,12 @@ def test_board_in_jupyterlab(history: History) -> None:
         page.fill(".respnb-taskboard .rtb-search", "moth")
         _until(page, "(sel) => !!document.querySelector(sel)", "the moth row", arg=_row(h.done[1]))
         page.click(f"{_row(h.done[1])} button.rtb-open")
-        _until(page, "() => [...document.querySelectorAll('.respnb-view .rv-status')]"
-               ".some(n => n.textContent === 'completed')", "the opened view")  # fmt: skip
-        assert "moth" in page.locator(".respnb-view").first.inner_text().lower()
+        opened = (
+            "() => [...document.querySelectorAll('.respnb-view')].some(v => !v.dataset.busy"
+            " && v.querySelector('.rv-status')?.textContent === 'completed'"
+            " && v.innerText.toLowerCase().includes('moth'))"
+        )
+        _until(page, opened, "the opened view's answer")
 
         # the whole board, Light then Dark: contrast checked by axe-core, screenshots for docs
         page.fill(".respnb-taskboard .rtb-search", "")
