@@ -16,6 +16,7 @@ slowest requests are printed at teardown (shown with ``-s`` or on failure).
 
 from __future__ import annotations
 
+import json
 import string
 import time
 from collections.abc import Iterator
@@ -193,6 +194,15 @@ SEARCH = {
     },
 }
 TASK = {"type": ["object", "null"], "properties": {"title": TEXT, "hidden": {}, "status": TEXT}}
+BATCH = {
+    "type": ["object", "null"],
+    "properties": {
+        "input_file_id": TEXT,
+        "endpoint": {"enum": ["/v1/responses", "/v1/chat/completions", "/x", None]},
+        "completion_window": {"enum": ["24h", "1h", "", None]},
+        "metadata": {},
+    },
+}
 
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/v1/responses"): {"anyOf": [CREATE, FOCUSED]},
@@ -209,6 +219,8 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/v1/vector_stores/{vsid}/files"): VS_FILE,
     ("POST", "/v1/vector_stores/{vsid}/files/{fid}"): VS_FILE,
     ("PUT", "/upload/{token}"): JSON_VALUE,
+    ("POST", "/v1/batches"): BATCH,
+    ("POST", "/v1/batches/{batch_id}/cancel"): JSON_VALUE,
 }
 QUERY = st.dictionaries(
     st.sampled_from(["limit", "after", "order", "stream", "starting_after", "include", "purpose"]),
@@ -305,6 +317,18 @@ def ids(fuzz_server: RunningServer) -> dict[str, str]:
             "/files", files={"file": ("a.txt", b"alpha beta")}, data={"purpose": "assistants"}
         ).json()
         vs = h.post("/vector_stores", json={"name": "v", "file_ids": [file["id"]]}).json()
+        line = {"custom_id": "r1", "method": "POST", "url": "/v1/responses",
+                "body": {"model": "respnb-demo", "input": "hi"}}  # fmt: skip
+        jsonl = h.post(
+            "/files",
+            files={"file": ("b.jsonl", json.dumps(line).encode())},
+            data={"purpose": "batch"},
+        ).json()
+        batch = h.post(
+            "/batches",
+            json={"input_file_id": jsonl["id"], "endpoint": "/v1/responses",
+                  "completion_window": "24h"},
+        ).json()  # fmt: skip
     return {
         "response_id": resp["id"],
         "rid": resp["id"],
@@ -315,6 +339,7 @@ def ids(fuzz_server: RunningServer) -> dict[str, str]:
         "vsid": vs["id"],
         "name": "report.md",
         "token": "tok",
+        "batch_id": batch["id"],
     }
 
 
