@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._client import AsyncClient
 from .._profiles import Profile
-from ..tasks.batch_store import shared_batch_store
+from ..tasks.batch_store import JOB_FIELDS, shared_batch_store
 from ._batch_api import MAX_BYTES, MAX_LINES, ApiConfig
 from ._estimate import BatchEstimate, ConfirmationRequired
 from ._job import BatchJob, JobSettings, running_jobs, start
@@ -177,22 +177,7 @@ def batches() -> pd.DataFrame:
     import pandas as pd
 
     rows = shared_batch_store().jobs()
-    columns = [
-        "id",
-        "created_at",
-        "updated_at",
-        "status",
-        "mode",
-        "profile",
-        "model",
-        "rows",
-        "done",
-        "failed",
-        "pending",
-        "input_tokens",
-        "output_tokens",
-        "provider_batches",
-    ]
+    columns = [c for c in JOB_FIELDS if c not in ("error", "template")]
     frame = pd.DataFrame([{c: r[c] for c in columns} for r in rows], columns=columns)
     for col in ("created_at", "updated_at"):
         frame[col] = pd.to_datetime(frame[col], unit="s", utc=True)

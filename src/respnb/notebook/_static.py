@@ -116,12 +116,17 @@ def _tool_html(item: dict[str, Any], kind: str) -> str:
     return f'<details class="rs-tool">{summary}{body}</details>'
 
 
-def _message_html(item: dict[str, Any]) -> str:
+def _parts(item: dict[str, Any]) -> list[dict[str, Any]]:
+    """A message's content parts (a plain string is one ``output_text`` part)."""
     content = item.get("content")
     if isinstance(content, str):
-        content = [{"type": "output_text", "text": content}]
+        return [{"type": "output_text", "text": content}]
+    return list(content or [])
+
+
+def _message_html(item: dict[str, Any]) -> str:
     out: list[str] = []
-    for part in content or []:
+    for part in _parts(item):
         ptype = part.get("type")
         if ptype in ("output_text", "input_text"):
             out.append(markdown_html(str(part.get("text") or "")))
@@ -295,11 +300,8 @@ def _block_md(block: Block) -> str:
 
 
 def _message_md(item: dict[str, Any]) -> str:
-    content = item.get("content")
-    if isinstance(content, str):
-        content = [{"type": "output_text", "text": content}]
     out: list[str] = []
-    for part in content or []:
+    for part in _parts(item):
         ptype = part.get("type")
         if ptype in ("output_text", "input_text"):
             out.append(safe_markdown(str(part.get("text") or "")))

@@ -44,6 +44,27 @@ CREATE TABLE IF NOT EXISTS batch_rows (
 """
 
 
+JOB_FIELDS = (
+    "id",
+    "created_at",
+    "updated_at",
+    "status",
+    "mode",
+    "profile",
+    "model",
+    "rows",
+    "done",
+    "failed",
+    "pending",
+    "input_tokens",
+    "output_tokens",
+    "provider_batches",
+    "error",
+    "template",
+)
+"""The fields of one batch as :meth:`BatchStore.jobs` returns it."""
+
+
 @dataclass(frozen=True)
 class RowResult:
     """The outcome of one row (``status``: completed, incomplete, failed, cancelled...)."""
@@ -214,25 +235,7 @@ class BatchStore:
                 " GROUP BY j.id ORDER BY j.created_at DESC"
             )
             rows = cur.fetchall()
-        names = (
-            "id",
-            "created_at",
-            "updated_at",
-            "status",
-            "mode",
-            "profile",
-            "model",
-            "rows",
-            "done",
-            "failed",
-            "pending",
-            "input_tokens",
-            "output_tokens",
-            "provider_batches",
-            "error",
-            "template",
-        )
-        return [dict(zip(names, r, strict=True)) for r in rows]
+        return [dict(zip(JOB_FIELDS, r, strict=True)) for r in rows]
 
     # -- rows --------------------------------------------------------------------------------
 
