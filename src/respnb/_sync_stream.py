@@ -2,19 +2,26 @@
 
 The async stream runs on a :class:`~respnb._loop_thread.LoopThread`; this side reads its
 events in batches (all the events decoded from one network chunk cross the thread at once),
-so a fast stream costs one hand-off per chunk rather than one per event. A ``for`` loop
-interrupted by ``Ctrl-C`` closes the connection and keeps the partial :meth:`snapshot`.
+so a fast stream costs one hand-off per chunk rather than one per event. The reading runs
+ahead of the caller's ``for`` loop, so while the loop runs, :meth:`ResponseStream.snapshot`
+and ``text`` describe the events the loop has been handed, not those read ahead; once the loop
+is over (ended, ``break``, an error) they hold everything received. ``cursor`` stays the last
+event handed out, so a resume after a ``break`` continues exactly there. A ``for`` loop
+interrupted by ``Ctrl-C`` closes the connection and keeps the partial snapshot.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ._accumulator import ResponseAccumulator
 from ._loop_thread import LoopThread
 from ._stream import AsyncResponseStream
 from .types import OutputTextDeltaEvent, Response, StreamEvent
 
 __all__ = ["ResponseStream"]
+
+_FOLD_AT = 1024
 
 
 class ResponseStream:
@@ -32,6 +39,11 @@ class ResponseStream:
         self._loop = loop
         self._yielded: int | None = None  # sequence_number of the last event handed out
         self._iterated = False
+        # What the loop has been handed: the events wait in ``_seen`` and are folded into
+        # ``_mirror`` only when asked for (a loop that never asks pays nothing).
+        self._mirror: ResponseAccumulator | None = None
+        self._seen: list[StreamEvent] = []
+        self._caught_up = False  # the loop was handed every event the stream read
 
     @property
     def async_stream(self) -> AsyncResponseStream:
@@ -61,7 +73,9 @@ class ResponseStream:
 
     @property
     def text(self) -> str:
-        return self._stream.text
+        """The output text of the events handed out so far."""
+        mirror = self._handed()
+        return self._stream.text if mirror is None else mirror.text
 
     @property
     def resumes(self) -> int:
@@ -69,8 +83,29 @@ class ResponseStream:
         return self._stream.resumes
 
     def snapshot(self) -> Response:
-        """The Response as it stands now."""
-        return self._stream.snapshot()
+        """The Response as of the last event handed out; everything received once the ``for``
+        loop is over."""
+        mirror = self._handed()
+        if mirror is None:
+            return self._stream.snapshot()
+        snap = mirror.snapshot()
+        rid = self._stream.response_id
+        return snap.model_copy(update={"id": rid}) if not snap.id and rid else snap
+
+    def _handed(self) -> ResponseAccumulator | None:
+        """The accumulator of what the loop saw, or None when that is the stream's own."""
+        mirror = self._mirror
+        if mirror is None or self._caught_up:
+            return None
+        seen, self._seen = self._seen, []
+        for event in seen:
+            mirror.feed(event)
+        return mirror
+
+    def _start_mirror(self) -> None:
+        acc = self._stream.accumulator
+        fresh = acc.events_seen == 0 and acc.response_id is None
+        self._mirror = ResponseAccumulator(None if fresh else self._stream.snapshot())
 
     def open(self) -> ResponseStream:
         self._loop.run(self._stream.open())
@@ -87,16 +122,29 @@ class ResponseStream:
         self._loop.run(self._stream.close())
 
     def __iter__(self) -> Iterator[StreamEvent]:
+        self._start_mirror()
+        self._caught_up = False
+        seen = self._seen
         try:
             self._iterated = True
             for batch in self._loop.pump(self._stream.batches(), prefetch=32):
                 for event in batch:
                     if event.sequence_number is not None:
                         self._yielded = event.sequence_number
+                    if self._seen is not seen:  # folded by a snapshot() call
+                        seen = self._seen
+                    seen.append(event)
+                    if len(seen) >= _FOLD_AT:  # a long loop that never asks: bound the memory
+                        self._handed()
+                        seen = self._seen
                     yield event
         except KeyboardInterrupt:
             self.close()
             raise
+        finally:  # the loop is over (ended, broke off, or raised): all that was read counts
+            self._caught_up = True
+            self._seen = []
+            self._mirror = None  # a later loop starts again from all that was read
 
     def text_deltas(self) -> Iterator[str]:
         """Only the output text deltas."""

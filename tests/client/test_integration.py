@@ -128,3 +128,43 @@ def _cursor_after_break(client: respnb.Client) -> None:
     assert seqs == list(range(len(seqs)))
     text = "".join(e.delta for e in seen + rest if isinstance(e, OutputTextDeltaEvent))
     assert text == client.responses.retrieve(rid).output_text
+
+
+def test_sync_snapshot_is_what_the_loop_saw_despite_read_ahead(local_server):
+    """Mid-loop, snapshot() and text describe the events handed out, not those read ahead."""
+    from tests.waiting import wait_until
+
+    with respnb.Client("local", base_url=local_server.base_url) as client:
+        with client.responses.stream(model="respnb-demo", input="a long answer please") as s:
+            seen = ""
+            checked = 0
+            for event in s:
+                if isinstance(event, OutputTextDeltaEvent):
+                    seen += event.delta
+                    if checked == 0:
+                        # let the reader run ahead to the end before looking
+                        wait_until(lambda: s.async_stream.done, what="the read-ahead to finish")
+                    if checked < 3:
+                        assert s.snapshot().output_text == seen == s.text
+                        checked += 1
+            final = s.get_final_response()
+        assert checked == 3 and len(seen) > 0
+        assert final.output_text == seen == s.snapshot().output_text == s.text
+
+
+def test_sync_snapshot_after_break_keeps_everything_read_and_a_second_loop_continues(
+    local_server,
+):
+    from tests.waiting import wait_until
+
+    with respnb.Client("local", base_url=local_server.base_url) as client:
+        with client.responses.stream(model="respnb-demo", input="a long answer please") as s:
+            for event in s:
+                if isinstance(event, OutputTextDeltaEvent):
+                    wait_until(lambda: s.async_stream.done, what="the read-ahead to finish")
+                    break
+            after_break = s.snapshot()
+            final = s.get_final_response()  # a second loop: nothing more to read
+        assert after_break.output_text == final.output_text
+        assert final.status == "completed"
+        assert final.output_text == client.responses.retrieve(final.id).output_text
