@@ -94,6 +94,27 @@ def test_attach_gives_live_view(client: respnb.Client) -> None:
     assert view.status == "completed"
 
 
+def test_attach_to_a_task_the_service_cannot_give_says_so(client: respnb.Client) -> None:
+    """A task the service no longer has: the view shows the error and the known status,
+    never a "pending" view that waits forever."""
+    table = respnb.tasks(client)
+    done = client.responses.create(model="respnb-demo", input="then gone", store=True)
+    _until(lambda: table.get(done.id).normalized_status == "completed", "recorded")
+    client.responses.delete(done.id)  # gone from the service and from the history...
+    table.registry.record_response(done, profile="local", base_url=client.base_url)  # ...but
+    # a history copied from another machine still lists it
+    from respnb.notebook.board import attach
+
+    view = attach(done.id, table)
+    with pytest.raises(respnb.NotFoundError):
+        view.task.result(timeout=30)
+    assert view.finished
+    assert view.status == "completed"
+    assert view.state.error is not None
+    assert view.state.error["code"] == 404
+    assert view.state.error["message"].startswith(f"could not follow task {done.id}: ")
+
+
 def test_webhook_drives_update(client: respnb.Client, local_server: Any) -> None:
     from respnb.tasks import Refresher, TaskRegistry, sign, start_webhook_receiver
 

@@ -58,7 +58,10 @@ def attach(id: str, table: TaskTable | None = None) -> Any:
 
     table = table if table is not None else _default_table()
     rec = table.get(id)
-    return table.attach(id, ResponseView(profile=rec.profile, model=rec.model))
+    view = ResponseView(profile=rec.profile, model=rec.model)
+    if rec.normalized_status:  # what the history knows, until the service tells more
+        view.set_header(status=rec.normalized_status, status_raw=rec.status or "")
+    return table.attach(id, view)
 
 
 def _default_table() -> TaskTable:

@@ -14,7 +14,24 @@ __all__ = ["feed_view", "follow"]
 
 async def feed_view(view: Any, refresher: Refresher, rec: TaskRecord) -> None:
     """Drive ``view`` until the task settles: stream from the first event when the profile
-    can resume, poll with backoff otherwise; fold the final stored Response in at the end."""
+    can resume, poll with backoff otherwise; fold the final stored Response in at the end.
+
+    When the service cannot be asked (an error answer, no connection), the view says so in
+    its error banner and is finished; the error is raised again (``view.task`` holds it)."""
+    try:
+        await _feed(view, refresher, rec)
+    except Exception as exc:
+        status = getattr(exc, "status_code", None)
+        message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+        view.set_error(
+            f"could not follow task {rec.id}: {message}",
+            status if isinstance(status, int) else type(exc).__name__,
+        )
+        view.finish()
+        raise
+
+
+async def _feed(view: Any, refresher: Refresher, rec: TaskRecord) -> None:
     client = refresher.client_for(rec)
     supports = getattr(client.profile, "supports", None)
     resumable = bool(supports("resume")) if callable(supports) else False
