@@ -29,6 +29,7 @@ __all__ = [
     "FunctionTool",
     "drop_null_defaults",
     "function_tool",
+    "hosted_includes",
     "parse_docstring",
     "strict_json_schema",
 ]
@@ -325,4 +326,25 @@ def _plain(schema: dict[str, Any]) -> dict[str, Any]:
     out = dict(schema)
     out.pop("title", None)
     out.setdefault("properties", {})
+    return out
+
+
+# What a hosted tool's item carries only when ``include`` asks for it (OpenAI's
+# ``ResponseIncludable``): the views show these, so a notebook run asks for them.
+_HOSTED_INCLUDES = (  # tool type prefix (dated variants such as web_search_2025_08_26 too)
+    ("web_search", "web_search_call.action.sources"),
+    ("code_interpreter", "code_interpreter_call.outputs"),
+    ("file_search", "file_search_call.results"),
+)
+
+
+def hosted_includes(tools: list[dict[str, Any]]) -> list[str]:
+    """The ``include`` values that complete the items of these hosted tools, in tool order:
+    web search sources, code interpreter outputs, file search results."""
+    out: list[str] = []
+    for tool in tools:
+        kind = str(tool.get("type", ""))
+        for prefix, value in _HOSTED_INCLUDES:
+            if kind.startswith(prefix) and value not in out:
+                out.append(value)
     return out

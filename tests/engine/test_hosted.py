@@ -58,7 +58,11 @@ def test_file_search_call_and_citations(run):
 
 
 def test_web_search_with_url_citations(run):
-    r = run({"input": "Latest news on solar panels", "tools": [{"type": "web_search"}]})
+    body = {"input": "Latest news on solar panels", "tools": [{"type": "web_search"}]}
+    hidden = run(body).items
+    assert "sources" not in hidden[0]["action"]  # sources only with include, as OpenAI
+    assert hidden[1]["content"][0]["annotations"]  # citations are always there
+    r = run({**body, "include": ["web_search_call.action.sources"]})
     ws, msg = r.items
     assert ws["type"] == "web_search_call" and ws["action"]["type"] == "search"
     assert ws["action"]["query"] and len(ws["action"]["sources"]) == 3
@@ -72,12 +76,13 @@ def test_web_search_with_url_citations(run):
 
 
 def test_code_interpreter_computes_logs(run):
-    r = run(
-        {
-            "input": "What is the mean of 3, 4 and 8?",
-            "tools": [{"type": "code_interpreter", "container": {"type": "auto"}}],
-        }
-    )
+    body = {
+        "input": "What is the mean of 3, 4 and 8?",
+        "tools": [{"type": "code_interpreter", "container": {"type": "auto"}}],
+    }
+    hidden = run(body).items[0]
+    assert hidden["outputs"] is None and "numbers = [3, 4, 8]" in hidden["code"]  # as OpenAI
+    r = run({**body, "include": ["code_interpreter_call.outputs"]})
     ci = r.items[0]
     assert ci["type"] == "code_interpreter_call" and ci["container_id"].startswith("cntr_")
     assert "numbers = [3, 4, 8]" in ci["code"]

@@ -150,8 +150,11 @@ def test_tools_with_no_store_replay_the_input(shell: InteractiveShell, respond: 
 
 def test_hosted_tools(shell: InteractiveShell, respond: Any) -> None:
     respond("-q --tools web_search,code_interpreter Search the web for otters")
-    kinds = {i.type for i in shell.user_ns["_r"].output}
-    assert "web_search_call" in kinds
+    items = {i.type: i for i in shell.user_ns["_r"].output}
+    assert {"web_search_call", "code_interpreter_call"} <= set(items)
+    # the views show sources and logs, so the run asks for them (``include``)
+    assert items["web_search_call"].action["sources"]
+    assert items["code_interpreter_call"].outputs
 
 
 # ---------------------------------------------------------------- schema

@@ -31,6 +31,7 @@ from .._prompt import PromptError, interpolate
 from .._session import RespondResult, session
 from .._sync import Client
 from .._tool_loop import run_tool_loop
+from .._tools import hosted_includes
 from ..types import TERMINAL_STATUSES, FunctionCall, Response
 from ._magic_args import (
     RespondOptions,
@@ -164,6 +165,7 @@ class RespondMagics(Magics):
             "background": opts.background or None,
             "reasoning": opts.reasoning,
             "tools": opts.tools or None,
+            "include": hosted_includes(opts.hosted_tools) or None,
             "max_output_tokens": opts.max_output_tokens,
             "temperature": opts.temperature,
             "text": {"format": schema_format(opts.schema)} if opts.schema else None,

@@ -44,6 +44,13 @@ class Findings:
         )
 
 
+def _included(req: EngineRequest, value: str) -> bool:
+    """Whether the request's ``include`` asks for ``value`` (OpenAI leaves such fields out
+    otherwise: file search results, web search sources, code interpreter outputs)."""
+    include = req.body.get("include")
+    return isinstance(include, list) and value in include
+
+
 # ---------------------------------------------------------------- file_search
 def _chunks_of(f: EngineFile) -> list[str]:
     static = (f.chunking or {}).get("static") or {}
@@ -100,8 +107,7 @@ def file_search(
     yield em.added(item)
     for phase in ("in_progress", "searching", "completed"):
         yield em.at(f"response.file_search_call.{phase}", item["id"])
-    include = req.body.get("include")
-    shown = isinstance(include, list) and "file_search_call.results" in include
+    shown = _included(req, "file_search_call.results")
     item.update(status="completed", queries=[query], results=results if shown else None)
     found.file_hits += results
     yield em.done(item)
@@ -146,14 +152,10 @@ def web_search(
     yield em.added(item)
     for phase in ("in_progress", "searching", "completed"):
         yield em.at(f"response.web_search_call.{phase}", item["id"])
-    item.update(
-        status="completed",
-        action={
-            "type": "search",
-            "query": query,
-            "sources": [{"type": "url", "url": s["url"]} for s in sources],
-        },
-    )
+    action: dict[str, Any] = {"type": "search", "query": query}
+    if _included(req, "web_search_call.action.sources"):
+        action["sources"] = [{"type": "url", "url": s["url"]} for s in sources]
+    item.update(status="completed", action=action)
     found.web_sources += sources
     yield em.done(item)
 
@@ -223,7 +225,9 @@ def code_interpreter(
         return
     yield em.at("response.code_interpreter_call.interpreting", item["id"])
     yield em.at("response.code_interpreter_call.completed", item["id"])
-    item.update(code=text, status="completed", outputs=[{"type": "logs", "logs": logs}])
+    outputs = [{"type": "logs", "logs": logs}]
+    shown = _included(req, "code_interpreter_call.outputs")
+    item.update(code=text, status="completed", outputs=outputs if shown else None)
     found.code_runs.append((code, logs))
     yield em.done(item)
 
