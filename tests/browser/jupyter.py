@@ -148,3 +148,93 @@ def loopback_context(pw: Any, init_script: str) -> Iterator[Any]:
     finally:
         context.close()
         browser.close()
+
+
+# ---------------------------------------------------------------- driving a notebook page
+def write_notebook(path: Path, cells: list[str]) -> None:
+    """A notebook of code ``cells`` with the python3 kernelspec."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in cells]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    nbformat.write(nb, path)
+
+
+def notebook_url(base: str, ui: str, name: str) -> str:
+    """The URL of notebook ``name`` in JupyterLab (``ui="lab"``) or Notebook 7."""
+    return f"{base}/{'lab/tree' if ui == 'lab' else 'notebooks'}/{name}?token={TOKEN}"
+
+
+def open_notebook(page: Any, url: str, *, timeout: float = 90_000) -> None:
+    """Go to ``url`` and wait until a code cell is drawn and the kernel is idle."""
+    page.goto(url)
+    page.wait_for_selector(".jp-Notebook .jp-CodeCell .cm-content", timeout=timeout)
+    page.wait_for_function(KERNEL_IDLE, timeout=timeout)
+
+
+def dismiss_dialogs(page: Any, seen: list[str] | None = None) -> None:
+    """Accept the dialogs JupyterLab or Notebook 7 may open on start (kernel choice, news ...),
+    each gone before the next look; their text goes to ``seen``."""
+    for _ in range(3):
+        dialog = page.locator(".jp-Dialog")
+        if not dialog.count() or not dialog.first.is_visible():
+            return
+        if seen is not None:
+            seen.append(dialog.first.inner_text()[:300])
+        dialog.first.locator(".jp-Dialog-button.jp-mod-accept").first.click()
+        dialog.first.wait_for(state="detached", timeout=10_000)
+
+
+RAN = "(el) => /\\[(\\*|\\d+)\\]/.test(el.textContent)"
+"""A JS predicate on a cell's input prompt: the cell is queued, running or has run."""
+
+
+def run_cells(page: Any, count: int, *, seen: list[str] | None = None) -> None:
+    """Run the first ``count`` code cells, each with Ctrl+Enter in its editor, as a person
+    does, until its prompt shows it queued: a key press can land before the kernel is
+    connected, or in a dialog that opened meanwhile (accepted, then the press is repeated)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    cells = page.locator(".jp-CodeCell")
+    for index in range(count):
+        cell = cells.nth(index)
+        for _attempt in range(8):
+            dismiss_dialogs(page, seen)
+            try:
+                cell.locator(".cm-content").click(timeout=5_000)
+            except PlaywrightTimeout:
+                continue  # a dialog opened meanwhile: accept it and try again
+            page.keyboard.press("Control+Enter")
+            try:
+                prompt = cell.locator(".jp-InputPrompt").element_handle(timeout=5_000)
+                page.wait_for_function(RAN, arg=prompt, timeout=15_000)
+                break
+            except PlaywrightTimeout:
+                continue
+        else:
+            pytest.fail(f"the kernel never ran cell {index + 1}")
+
+
+def switch_theme(page: Any, theme: str) -> None:
+    """Pick ``theme`` in the Settings menu, as a person does; wait until it applies."""
+    page.locator(".lm-MenuBar-itemLabel", has_text="Settings").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Theme").first.hover()
+    page.locator(".lm-Menu-itemLabel", has_text=theme).first.click()
+    page.wait_for_function(
+        "(t) => document.body.dataset.jpThemeName === t", arg=theme, timeout=30_000
+    )
+
+
+IMAGES_SETTLED = """() => [...document.images].every(
+  (i) => i.complete || (i.loading === 'lazy' && !i.getBoundingClientRect().height))"""
+TWO_FRAMES = """() => new Promise((done) =>
+  requestAnimationFrame(() => requestAnimationFrame(() => done(true))))"""
+
+
+def settle(page: Any, *, timeout: float = 30_000) -> None:
+    """Wait until every image of the page has loaded or failed (a lazy one never shown
+    excepted) and two frames were drawn: an ``onerror``, ``onload`` or autofocus handler that
+    survived sanitizing has fired by then."""
+    page.wait_for_function(IMAGES_SETTLED, timeout=timeout)
+    page.evaluate(TWO_FRAMES)

@@ -15,7 +15,15 @@ import pytest
 
 from respnb.notebook.batch_view import _asset
 
-from .jupyter import CHROMIUM, KERNEL_IDLE, TOKEN, jupyter_server, loopback_context
+from .jupyter import (
+    CHROMIUM,
+    KERNEL_IDLE,
+    TOKEN,
+    dismiss_dialogs,
+    jupyter_server,
+    loopback_context,
+    write_notebook,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -45,26 +53,14 @@ job = respnb.batch.start_batch(
 """
 
 
-def _dismiss_dialogs(page: object) -> None:
-    """Close a JupyterLab dialog (e.g. a kernel notice) that would swallow clicks."""
-    for _ in range(3):
-        if page.locator(".jp-Dialog").count() == 0:  # type: ignore[attr-defined]
-            return
-        page.keyboard.press("Escape")  # type: ignore[attr-defined]
-        page.wait_for_timeout(200)  # type: ignore[attr-defined]
-
-
+WAIT = 'print("job", job.wait(120))'  # run after Cancel: returns once the job has stopped
 DONE = "+(document.querySelector('.respnb-batch .rbp-done-count')?.dataset.value || -1)"
 
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     root = tmp_path_factory.mktemp("lab")
-    nbformat = pytest.importorskip("nbformat")
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(CELL)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
-    nbformat.write(nb, root / "batch.ipynb")
+    write_notebook(root / "batch.ipynb", [CELL, WAIT])
     with jupyter_server(root) as base:
         yield base, root
 
@@ -79,7 +75,7 @@ def test_counts_move_and_cancel_stops_the_batch(lab: tuple[str, Path]) -> None:
             page.wait_for_selector(".jp-Notebook .jp-Cell .cm-content", timeout=60_000)
             page.wait_for_function(KERNEL_IDLE, timeout=60_000)
             for _attempt in range(3):  # a keypress can land before the kernel is connected
-                _dismiss_dialogs(page)
+                dismiss_dialogs(page)
                 page.click(".jp-Notebook .jp-Cell .cm-content")
                 page.keyboard.press("Shift+Enter")
                 try:
@@ -101,7 +97,7 @@ def test_counts_move_and_cancel_stops_the_batch(lab: tuple[str, Path]) -> None:
             SHOT.parent.mkdir(parents=True, exist_ok=True)
             page.locator(".respnb-batch").screenshot(path=str(SHOT))
 
-            _dismiss_dialogs(page)
+            dismiss_dialogs(page)
             page.click(".respnb-batch .rbp-cancel")
             page.wait_for_function(
                 "() => document.querySelector('.respnb-batch')?.dataset.status === 'cancelled'",
@@ -112,7 +108,14 @@ def test_counts_move_and_cancel_stops_the_batch(lab: tuple[str, Path]) -> None:
                 page.locator(".respnb-batch .rbp-failed-count").get_attribute("data-value") or 0
             )
             assert done + failed < 60
-            page.wait_for_timeout(500)  # a cancelled batch stays put
+            # a cancelled batch stays put: once the job has stopped, the count is the same
+            page.locator(".jp-CodeCell").nth(1).locator(".cm-content").click()
+            page.keyboard.press("Shift+Enter")
+            page.wait_for_function(
+                "() => /job cancelled/.test(document.querySelectorAll('.jp-CodeCell')[1]"
+                ".querySelector('.jp-OutputArea')?.textContent || '')",
+                timeout=120_000,
+            )
             assert page.evaluate(f"() => {DONE}") == done
             assert page.evaluate("window.__xssCalls") == []
         finally:

@@ -31,7 +31,18 @@ import pytest
 
 from respnb.notebook.view import STATIC_DIR
 
-from .jupyter import CHROMIUM, KERNEL_IDLE, TOKEN, jupyter_server, loopback_context
+from .jupyter import (
+    CHROMIUM,
+    KERNEL_IDLE,
+    TOKEN,
+    jupyter_server,
+    loopback_context,
+    open_notebook,
+    run_cells,
+    settle,
+    switch_theme,
+    write_notebook,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -147,19 +158,12 @@ ALL_DONE = """([live, frozen]) => {
 }"""
 
 
-def _notebook(path: Path, cells: list[str]) -> None:
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(src) for src in cells]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
-    nbformat.write(nb, path)
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     root = tmp_path_factory.mktemp("live")
     for ui in ("lab", "notebook"):
-        _notebook(root / f"run-{ui}.ipynb", RUN_CELLS)
-    _notebook(root / "xss.ipynb", [XSS_CELL])
+        write_notebook(root / f"run-{ui}.ipynb", RUN_CELLS)
+    write_notebook(root / "xss.ipynb", [XSS_CELL])
     # every cell stays in the DOM (no windowing), so sampling never loses a view
     tracker = root / ".settings" / "@jupyterlab" / "notebook-extension"
     tracker.mkdir(parents=True)
@@ -168,49 +172,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     env = {"RESPNB_LOCAL_PACE": PACE, "PYTHONPATH": path}
     with jupyter_server(root, env=env) as base:
         yield base, root
-
-
-def _open(page: Any, url: str) -> None:
-    page.goto(url)
-    page.wait_for_selector(".jp-Notebook .jp-CodeCell .cm-content", timeout=90_000)
-    page.wait_for_function(KERNEL_IDLE, timeout=90_000)
-
-
-def _dismiss_dialogs(page: Any) -> None:
-    """Accept any dialog JupyterLab or Notebook 7 opens on start (kernel choice, news, ...)."""
-    for _ in range(3):
-        dialog = page.locator(".jp-Dialog")
-        if not dialog.count() or not dialog.first.is_visible():
-            return
-        print("dialog:", dialog.first.inner_text()[:300])
-        dialog.first.locator(".jp-Dialog-button.jp-mod-accept").first.click()
-        page.wait_for_timeout(300)
-
-
-def _run_cells(page: Any, count: int) -> None:
-    """Run the first ``count`` cells with Shift+Enter; the first press is retried until the
-    kernel takes it (a key press can land before the kernel is connected)."""
-    first = page.locator(".jp-CodeCell").first
-    for _attempt in range(8):
-        _dismiss_dialogs(page)
-        try:
-            first.locator(".cm-content").click(timeout=5_000)
-        except sync_api.TimeoutError:
-            continue  # a dialog opened meanwhile: dismiss it and try again
-        page.keyboard.press("Shift+Enter")
-        try:
-            page.wait_for_function(
-                "(el) => /\\[(\\*|\\d+)\\]/.test(el.textContent)",
-                arg=first.locator(".jp-InputPrompt").element_handle(),
-                timeout=15_000,
-            )
-            break
-        except sync_api.TimeoutError:
-            continue
-    else:
-        pytest.fail("the kernel never ran the first cell")
-    for _ in range(count - 1):
-        page.keyboard.press("Shift+Enter")
 
 
 _SEEN = """() => ({
@@ -228,15 +189,6 @@ def _wait_done(page: Any, live: int, frozen: int) -> None:
         seen = page.evaluate(_SEEN)
         outputs = page.locator(".jp-OutputArea").all_inner_texts()
         pytest.fail(f"the views did not complete: {seen} {outputs}"[:4000])
-
-
-def _switch_theme(page: Any, theme: str) -> None:
-    page.locator(".lm-MenuBar-itemLabel", has_text="Settings").first.click()
-    page.locator(".lm-Menu-itemLabel", has_text="Theme").first.hover()
-    page.locator(".lm-Menu-itemLabel", has_text=theme).first.click()
-    page.wait_for_function(
-        "(t) => document.body.dataset.jpThemeName === t", arg=theme, timeout=30_000
-    )
 
 
 _THEME_VARS = """() => {
@@ -308,8 +260,8 @@ def test_streamed_text_is_always_a_prefix(server: tuple[str, Path], ui: str) -> 
     with sync_api.sync_playwright() as pw, loopback_context(pw, SAMPLER) as context:
         page = context.new_page()
         try:
-            _open(page, url)
-            _run_cells(page, len(RUN_CELLS))
+            open_notebook(page, url)
+            run_cells(page, len(RUN_CELLS))
             _wait_done(page, 0, 2)  # both runs ended: their outputs are static now
             page.wait_for_function(KERNEL_IDLE, timeout=60_000)
             finals = page.evaluate("window.__rvFinals()")
@@ -369,7 +321,7 @@ def _themes_and_screenshots(context: Any, page: Any, live_html: str) -> None:
         answer.screenshot(path=str(IMAGES / png))
 
     check("JupyterLab Light", "answer-light.png")
-    _switch_theme(page, "JupyterLab Dark")
+    switch_theme(page, "JupyterLab Dark")
     page.wait_for_function(
         "() => getComputedStyle(document.querySelector('.respnb-static')).backgroundColor"
         " !== 'rgb(255, 255, 255)'"
@@ -377,7 +329,7 @@ def _themes_and_screenshots(context: Any, page: Any, live_html: str) -> None:
     try:
         check("JupyterLab Dark", "answer-dark.png")
     finally:
-        _switch_theme(page, "JupyterLab Light")
+        switch_theme(page, "JupyterLab Light")
 
 
 _AUDIT = """() => [...document.querySelectorAll('.respnb-view *, .respnb-static *')].flatMap((el) =>
@@ -401,8 +353,8 @@ def test_xss_corpus_through_live_views(server: tuple[str, Path]) -> None:
             ),
         )
         try:
-            _open(page, f"{base}/lab/workspaces/xss/tree/xss.ipynb?token={TOKEN}")
-            _run_cells(page, 1)
+            open_notebook(page, f"{base}/lab/workspaces/xss/tree/xss.ipynb?token={TOKEN}")
+            run_cells(page, 1)
             try:
                 _wait_done(page, 2, 2)  # two live views, two runs' static renderings
             finally:
@@ -416,7 +368,7 @@ def test_xss_corpus_through_live_views(server: tuple[str, Path]) -> None:
             page.locator(".respnb-view details, .respnb-static details").evaluate_all(
                 "(all) => all.forEach((d) => { d.open = true; })"
             )
-            page.wait_for_timeout(500)  # give an image error or a focus handler its chance
+            settle(page)  # an image error or a focus handler has had its chance
             assert page.evaluate(_AUDIT) == []
             assert page.evaluate("window.__pwned") == []
             for sel in (".respnb-view", ".respnb-static"):

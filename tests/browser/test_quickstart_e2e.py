@@ -18,7 +18,18 @@ import pytest
 
 from respnb.notebook.view import STATIC_DIR
 
-from .jupyter import CHROMIUM, KERNEL_IDLE, TOKEN, jupyter_server, loopback_context
+from .jupyter import (
+    CHROMIUM,
+    KERNEL_IDLE,
+    jupyter_server,
+    loopback_context,
+    notebook_url,
+    open_notebook,
+    run_cells,
+    settle,
+    switch_theme,
+    write_notebook,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -49,10 +60,7 @@ BENIGN = re.compile(r"Failed to load resource|net::ERR_FAILED|ERR_BLOCKED_BY_CLI
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     root = tmp_path_factory.mktemp("quickstart")  # one server (and kernel) per UI
     shutil.copy(QUICKSTART, root / "quickstart.ipynb")
-    blank = nbformat.v4.new_notebook()
-    blank.cells = [nbformat.v4.new_code_cell("1 + 1")]
-    blank.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
-    nbformat.write(blank, root / "blank.ipynb")
+    write_notebook(root / "blank.ipynb", ["1 + 1"])
     with jupyter_server(root, env={"RESPNB_LOCAL_PACE": "300"}, quiet_news=False) as base:
         yield base, root
 
@@ -61,44 +69,21 @@ def _first_line(error: str) -> str:
     return re.sub(r"127\.0\.0\.1:\d+", "HOST", error.splitlines()[0])
 
 
-def _dismiss_dialogs(page: Any, seen: list[str]) -> None:
-    """Accept any dialog JupyterLab or Notebook 7 opens on start (kernel choice, news, ...)."""
-    for _ in range(3):
-        dialog = page.locator(".jp-Dialog")
-        if not dialog.count() or not dialog.first.is_visible():
-            return
-        seen.append(dialog.first.inner_text()[:200])
-        dialog.first.locator(".jp-Dialog-button.jp-mod-accept").first.click()
-        page.wait_for_timeout(300)
+VIEW_COLORS = """() => {
+    const root = document.querySelector('.respnb-static');
+    const p = root.querySelector('.rs-block p') || root;
+    return {bg: getComputedStyle(root).backgroundColor, fg: getComputedStyle(p).color};
+}"""
 
 
 def _view_colors(page: Any) -> dict[str, str]:
-    return page.evaluate(
-        """() => {
-        const root = document.querySelector('.respnb-static');
-        const p = root.querySelector('.rs-block p') || root;
-        return {bg: getComputedStyle(root).backgroundColor, fg: getComputedStyle(p).color};
-    }"""
-    )
-
-
-def _switch_theme(page: Any, theme: str) -> None:
-    page.locator(".lm-MenuBar-itemLabel", has_text="Settings").first.click()
-    page.locator(".lm-Menu-itemLabel", has_text="Theme").first.hover()
-    page.locator(".lm-Menu-itemLabel", has_text=theme).first.click()
-    page.wait_for_function(
-        "(t) => document.body.dataset.jpThemeName === t", arg=theme, timeout=30_000
-    )
+    return dict(page.evaluate(VIEW_COLORS))
 
 
 @pytest.mark.parametrize("ui", ["lab", "notebook"])
 def test_quickstart_runs_streams_and_themes(server: tuple[str, Path], ui: str) -> None:
     base, root = server
-    url = (
-        f"{base}/lab/tree/quickstart.ipynb?token={TOKEN}"
-        if ui == "lab"
-        else f"{base}/notebooks/quickstart.ipynb?token={TOKEN}"
-    )
+    url = notebook_url(base, ui, "quickstart.ipynb")
     errors: list[str] = []
     baseline: set[str] = set()
     with sync_api.sync_playwright() as pw, loopback_context(pw, SAMPLER) as context:
@@ -113,40 +98,15 @@ def test_quickstart_runs_streams_and_themes(server: tuple[str, Path], ui: str) -
 
         # the UI's own errors on a notebook without respnb are the baseline, not ours
         blank = watch(context.new_page())
-        blank.goto(url.replace("quickstart.ipynb", "blank.ipynb"))
-        blank.wait_for_selector(".jp-Notebook .jp-CodeCell .cm-content", timeout=90_000)
-        blank.wait_for_timeout(3000)
+        open_notebook(blank, notebook_url(base, ui, "blank.ipynb"))
+        settle(blank)
         blank.close(run_before_unload=False)
         baseline = {_first_line(e) for e in errors}
         errors.clear()
         page = watch(context.new_page())
         try:
-            page.goto(url)
-            page.wait_for_selector(".jp-Notebook .jp-CodeCell .cm-content", timeout=90_000)
-            page.wait_for_function(
-                KERNEL_IDLE,
-                timeout=90_000,
-            )
-            dialogs: list[str] = []
-            page.wait_for_timeout(1000)
-            _dismiss_dialogs(page, dialogs)
-            first = page.locator(".jp-CodeCell").first
-            for _attempt in range(8):  # a key press can land before the kernel is connected
-                _dismiss_dialogs(page, dialogs)
-                try:
-                    first.locator(".jp-InputArea-editor").click(timeout=5_000)
-                except sync_api.TimeoutError:
-                    continue  # a dialog opened meanwhile: dismiss it and try again
-                page.keyboard.press("Control+Enter")
-                try:
-                    page.wait_for_function(
-                        "(el) => /\\[\\d+\\]/.test(el.textContent)",
-                        arg=first.locator(".jp-InputPrompt").element_handle(),
-                        timeout=15_000,
-                    )
-                    break
-                except sync_api.TimeoutError:
-                    continue
+            open_notebook(page, url)
+            run_cells(page, 1)  # once the kernel takes keys (dialogs accepted), run them all
             page.keyboard.press("Escape")
             page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
             page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
@@ -178,7 +138,6 @@ def test_quickstart_runs_streams_and_themes(server: tuple[str, Path], ui: str) -
             assert len(growth) >= 3, f"{ui}: the answer did not stream in: {growth}"
             first_view = page.locator(".respnb-static").first
             first_view.scroll_into_view_if_needed()
-            page.wait_for_timeout(500)
             text = first_view.locator(".rs-body").text_content() or ""
             assert "generator" in text.lower(), f"{ui}: {text[:2000]!r}"
             header = first_view.locator(".rs-head").text_content() or ""
@@ -186,11 +145,13 @@ def test_quickstart_runs_streams_and_themes(server: tuple[str, Path], ui: str) -
             assert page.locator(".respnb-static details.rs-reasoning").count() >= 1
 
             light = _view_colors(page)
-            _switch_theme(page, "JupyterLab Dark")
-            page.wait_for_timeout(500)
+            switch_theme(page, "JupyterLab Dark")
+            page.wait_for_function(
+                f"() => ({VIEW_COLORS})().bg !== {light['bg']!r}", timeout=30_000
+            )
             dark = _view_colors(page)
             assert light["bg"] != dark["bg"] and light["fg"] != dark["fg"], (light, dark)
-            _switch_theme(page, "JupyterLab Light")
+            switch_theme(page, "JupyterLab Light")
         finally:
             page.close()
     real = [e for e in errors if not BENIGN.search(e) and _first_line(e) not in baseline]

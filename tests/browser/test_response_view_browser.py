@@ -25,7 +25,7 @@ from tests.core.streams import StreamBuilder
 from tests.view.jsstore import events_of, full_mix
 from tests.view.xss_corpus import PAYLOADS, URLS, hostile_response
 
-from .jupyter import ARGS, CHROMIUM
+from .jupyter import ARGS, CHROMIUM, settle
 
 pytestmark = pytest.mark.browser
 
@@ -335,8 +335,7 @@ def test_xss_corpus_stays_inert(page: Any, site: str) -> None:
             sent.clear()
     page.evaluate("([i, ms]) => { for (const m of ms) window.custom(i, m); }", [i, sent])
     _settle(page)
-    page.evaluate("window.frames2()")
-    page.wait_for_timeout(300)  # let image errors and autofocus fire if anything survived
+    settle(page)  # image errors and autofocus have fired, if anything survived
     n_views = page.evaluate("window.views.length")
     assert n_views == len(PAYLOADS) + 1
     text = page.evaluate("document.getElementById('root').textContent")

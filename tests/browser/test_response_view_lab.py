@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,8 +19,17 @@ import pytest
 from respnb.notebook.view import STATIC_DIR
 from tests.core.streams import StreamBuilder, words
 from tests.view.xss_corpus import PAYLOADS
+from tests.waiting import wait_until
 
-from .jupyter import CHROMIUM, KERNEL_IDLE, TOKEN, jupyter_server, loopback_context
+from .jupyter import (
+    CHROMIUM,
+    KERNEL_IDLE,
+    TOKEN,
+    jupyter_server,
+    loopback_context,
+    settle,
+    write_notebook,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -64,18 +72,25 @@ def _events() -> list[dict[str, Any]]:
     return b.completed().events
 
 
+def _read_notebook(path: Path) -> dict[str, Any]:
+    """The notebook as saved, or ``{}`` while it is being written."""
+    try:
+        return dict(json.loads(path.read_text(encoding="utf-8")))
+    except ValueError:
+        return {}
+
+
+def _drawn(page: Any) -> None:
+    """Every view has drawn all it received (no text left to reveal), images settled."""
+    page.wait_for_function("() => !document.querySelector('.respnb-view[data-busy]')")
+    settle(page)
+
+
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     root = tmp_path_factory.mktemp("lab")
-    nbformat = pytest.importorskip("nbformat")
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(CELL)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
-    nbformat.write(nb, root / "view.ipynb")
-    nb2 = nbformat.v4.new_notebook()
-    nb2.cells = [nbformat.v4.new_code_cell(src) for src in RESPOND_CELLS]
-    nb2.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
-    nbformat.write(nb2, root / "respond.ipynb")
+    write_notebook(root / "view.ipynb", [CELL])
+    write_notebook(root / "respond.ipynb", RESPOND_CELLS)
     (root / "events.json").write_text(json.dumps(_events()))
     with jupyter_server(root, theme="JupyterLab Dark") as base:
         yield base, root
@@ -140,7 +155,7 @@ def test_streaming_view_in_jupyterlab(lab: tuple[str, Path]) -> None:
                 " === 'completed'",
                 timeout=120_000,
             )
-            page.wait_for_timeout(300)
+            _drawn(page)
             view = page.locator(".respnb-view").first
             samples = page.evaluate("window.__samples")
             growth = sorted({s for s in samples if s > 0})
@@ -177,14 +192,14 @@ def test_streaming_view_in_jupyterlab(lab: tuple[str, Path]) -> None:
             assert handlers == []
 
             page.keyboard.press("Control+s")
-            deadline = time.monotonic() + 30
-            saved: dict[str, Any] = {}
-            while time.monotonic() < deadline:
-                saved = json.loads((root / "view.ipynb").read_text())
-                outputs = saved["cells"][0].get("outputs", [])
-                if any("text/markdown" in o.get("data", {}) for o in outputs):
-                    break
-                time.sleep(0.25)
+            saved: dict[str, Any] = wait_until(
+                lambda: _read_notebook(root / "view.ipynb"),
+                what="the saved notebook holding the answer's markdown",
+                accept=lambda nb: (
+                    bool(nb)
+                    and any("text/markdown" in o.get("data", {}) for o in nb["cells"][0]["outputs"])
+                ),
+            )
         finally:
             page.close()
     outputs = saved["cells"][0]["outputs"]
@@ -219,7 +234,7 @@ def test_respond_magic_against_the_local_server(lab: tuple[str, Path]) -> None:
             except sync_api.TimeoutError:
                 out = page.locator(".jp-Notebook").first.inner_text()
                 pytest.fail(f"%%respond did not complete in a view: {out[-3000:]!r}")
-            page.wait_for_timeout(300)
+            _drawn(page)
             views = page.locator(".respnb-view")
             text = " ".join(views.all_inner_texts())
             assert "get_weather" in text, text[:2000]

@@ -21,7 +21,16 @@ from respnb import Client
 from respnb.notebook.view import STATIC_DIR
 from tests.waiting import wait_until
 
-from .jupyter import CHROMIUM, KERNEL_IDLE, TOKEN, jupyter_server, loopback_context
+from .jupyter import (
+    CHROMIUM,
+    KERNEL_IDLE,
+    TOKEN,
+    jupyter_server,
+    loopback_context,
+    notebook_url,
+    run_cells,
+    write_notebook,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -38,18 +47,11 @@ PACED = '%%respond --extra metadata={"respnb_pace":"12"}\nWrite a long essay abo
 TRAP = "window.__xss = () => { window.__pwned = (window.__pwned || 0) + 1; };"
 
 
-def _write(root: Path, name: str, cells: list[str]) -> None:
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(src) for src in cells]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
-    nbformat.write(nb, root / name)
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     root = tmp_path_factory.mktemp("static_lab")
     for name in ("lab.ipynb", "nb7.ipynb"):
-        _write(root, name, ["%load_ext respnb", ANSWER, PACED])
+        write_notebook(root / name, ["%load_ext respnb", ANSWER, PACED])
     with jupyter_server(root, env={"RESPNB_LOCAL_PACE": "0"}) as base:
         yield base, root
 
@@ -61,45 +63,10 @@ def _api(base: str, path: str, method: str = "GET") -> Any:
     return json.loads(body) if body else None
 
 
-def _url(base: str, ui: str, name: str) -> str:
-    return f"{base}/{'lab/tree' if ui == 'lab' else 'notebooks'}/{name}?token={TOKEN}"
-
-
 def _open(page: Any, url: str) -> None:
+    """Go to ``url`` until its cells are drawn (a reopened notebook's kernel may be off)."""
     page.goto(url)
     page.wait_for_selector(".jp-Notebook .jp-Cell .cm-content", timeout=60_000)
-
-
-def _dismiss_dialogs(page: Any) -> None:
-    """Accept a dialog the UI may open on start (kernel choice, notifications ...)."""
-    for _ in range(3):
-        dialog = page.locator(".jp-Dialog")
-        if not dialog.count() or not dialog.first.is_visible():
-            return
-        dialog.first.locator(".jp-Dialog-button.jp-mod-accept").first.click()
-
-
-def _run_all(page: Any, cells: int) -> None:
-    page.wait_for_function(KERNEL_IDLE, timeout=60_000)
-    prompt = page.locator(".jp-Cell .jp-InputPrompt").first
-    for _attempt in range(5):  # a keypress can land before the kernel is connected
-        _dismiss_dialogs(page)
-        try:
-            page.click(".jp-Notebook .jp-Cell .cm-content", timeout=10_000)
-        except sync_api.TimeoutError:
-            continue  # a dialog opened meanwhile: dismiss it and try again
-        page.keyboard.press("Shift+Enter")
-        try:
-            page.wait_for_function(
-                "(el) => /\\[(\\*|\\d+)\\]/.test(el.textContent)",
-                arg=prompt.element_handle(),
-                timeout=15_000,
-            )
-            break
-        except sync_api.TimeoutError:
-            continue
-    for _ in range(cells - 1):
-        page.keyboard.press("Shift+Enter")
 
 
 def _wait_for(page: Any, selector: str, timeout: float = 120_000) -> None:
@@ -131,8 +98,9 @@ def test_cancel_then_save_shutdown_and_reopen(server: tuple[str, Path], ui: str)
     with sync_api.sync_playwright() as pw, loopback_context(pw, TRAP) as context:
         page = context.new_page()
         try:
-            _open(page, _url(base, ui, name))
-            _run_all(page, 3)
+            _open(page, notebook_url(base, ui, name))
+            page.wait_for_function(KERNEL_IDLE, timeout=60_000)
+            run_cells(page, 3)
             _wait_for(page, ".respnb-static .rs-chip.rs-completed")
             _wait_for(page, ".respnb-view .rv-cancel")
             page.wait_for_function(
@@ -219,7 +187,7 @@ def test_an_untrusted_notebook_still_reads_right(server: tuple[str, Path]) -> No
     with sync_api.sync_playwright() as pw, loopback_context(pw, TRAP) as context:
         page = context.new_page()
         try:
-            _open(page, _url(base, "nb7", "untrusted.ipynb"))  # one notebook per page
+            _open(page, notebook_url(base, "nb7", "untrusted.ipynb"))  # one notebook per page
             _wait_for(page, ".respnb-static .rs-chip.rs-completed", timeout=60_000)
             static = page.locator(".respnb-static").first
             assert "hold hands" in static.inner_text()

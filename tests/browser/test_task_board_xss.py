@@ -27,7 +27,7 @@ import pytest
 from respnb.notebook.view import STATIC_DIR
 from tests.view.xss_corpus import PAYLOADS, URLS, hostile_response
 
-from .jupyter import CHROMIUM, KERNEL_IDLE, TOKEN, jupyter_server, loopback_context
+from .jupyter import CHROMIUM, KERNEL_IDLE, TOKEN, jupyter_server, loopback_context, write_notebook
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -138,10 +138,7 @@ def _seed(root: Path, hostile: str) -> dict[str, dict[str, Any]]:
 @pytest.fixture(scope="module")
 def board(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Board]:
     root = tmp_path_factory.mktemp("board_xss")
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(CELL)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
-    nbformat.write(nb, root / "board.ipynb")
+    write_notebook(root / "board.ipynb", [CELL])
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Hostile)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
