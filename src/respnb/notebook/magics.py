@@ -26,7 +26,8 @@ from IPython.core.magic_arguments import parse_argstring
 
 from .._attachments import AttachmentError, build_input
 from .._exceptions import APIError, ConfigurationError, RespnbError, UnsupportedFeatureError
-from .._profiles import Profile, resolve_profile
+from .._profile_config import resolve_profile
+from .._profiles import Profile
 from .._prompt import PromptError, interpolate
 from .._session import RespondResult, session
 from .._sync import Client
