@@ -1,4 +1,4 @@
-"""The item-level event handlers of :class:`~respnb._accumulator.ResponseAccumulator`.
+"""Item-level handlers of the accumulator: fold parts, deltas, summaries, tool-call fields.
 
 :class:`ItemEventHandlers` owns the output-item slots (:mod:`respnb._item_slots`): it finds the
 slot an event addresses (by ``item_id`` first, else ``output_index``; made when no
