@@ -33,14 +33,9 @@ from .._sync import Client
 from .._tool_loop import run_tool_loop
 from .._tools import hosted_includes
 from ..types import TERMINAL_STATUSES, FunctionCall, Response
-from ._magic_args import (
-    RespondOptions,
-    build_options,
-    respond_arguments,
-    schema_format,
-    split_line,
-)
+from ._magic_args import respond_arguments, split_line
 from ._magic_checks import ask_before_running, check_capabilities, fill_options, suggest_options
+from ._magic_options import RespondOptions, build_options, schema_format
 from ._run import (
     CANCEL_GRACE,
     LOCAL_NOTICE,
