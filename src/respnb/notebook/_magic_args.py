@@ -1,5 +1,4 @@
-"""The command line of ``%%respond`` / ``%respond``: the argparse declaration of its options
-and the split of a line magic into options and prompt.
+"""The command line of ``%%respond`` / ``%respond``: the declared options and the line split.
 
 :func:`respond_arguments` declares every option with IPython's ``magic_arguments`` (so
 ``%%respond?`` shows the full help and argparse errors become ``UsageError``);

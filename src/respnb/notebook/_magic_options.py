@@ -1,7 +1,8 @@
-"""The checked options of one ``%%respond`` run: :func:`build_options` turns parsed arguments
-into a :class:`RespondOptions`, resolving what names the notebook (``--tools`` functions,
-``--schema`` models, ``--attach`` files) and reading ``--extra`` pairs. Every problem raises
-``UsageError`` saying what to fix.
+"""The checked options of one ``%%respond`` run: parsed arguments become ``RespondOptions``.
+
+:func:`build_options` checks the parsed arguments against each other and against the notebook,
+resolving what they name there (``--tools`` functions, ``--schema`` models, ``--attach`` files)
+and reading ``--extra`` pairs. Every problem raises ``UsageError`` saying what to fix.
 """
 
 from __future__ import annotations

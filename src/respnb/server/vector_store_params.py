@@ -1,6 +1,8 @@
-"""The vector store parameters a client sends, checked: ``metadata``, a file's ``attributes``,
-``expires_after`` and ``chunking_strategy`` (and what ``auto`` means), each a 400 naming the
-parameter and the shape it expects."""
+"""The vector store parameters a client sends, checked (a 400 naming the parameter if wrong).
+
+``metadata``, a file's ``attributes``, ``expires_after`` and ``chunking_strategy`` (with what
+``auto`` means, :data:`DEFAULT_CHUNKING`); each error says the shape the parameter expects.
+"""
 
 from __future__ import annotations
 

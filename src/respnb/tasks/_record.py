@@ -1,9 +1,10 @@
-"""The shape of one task-registry row: the :class:`TaskRecord` dataclass, the ``tasks`` table
-that stores it (schema, and the in-place migration of a database from an older respnb), and the
-conversion of a stored row back into a record.
+"""The shape of one task-registry row: ``TaskRecord``, its SQLite table, the conversion between.
 
-A new column is added here, in the schema and the dataclass together; the registry's reads and
-writes (:mod:`respnb.tasks.registry`) follow from :data:`COLUMNS`.
+:class:`TaskRecord` is the row as Python sees it; :data:`SCHEMA` the ``tasks`` table that stores
+it (with :func:`add_missing_columns`, the in-place migration of a database from an older
+respnb); :func:`record_from_row` turns a stored row back into a record. A new column is added
+here, in the schema and the dataclass together; the registry's reads and writes
+(:mod:`respnb.tasks.registry`) follow from :data:`COLUMNS`.
 """
 
 from __future__ import annotations
