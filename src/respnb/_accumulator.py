@@ -12,6 +12,11 @@ deltas with no summary part events (Ollama), vLLM's ``reasoning_part.*``, events
 ``sequence_number``, gaps in ``output_index``, and item_id-only addressing. A terminal event
 (``response.completed`` / ``.failed`` / ``.incomplete`` / ``error``) ends the stream with a
 Response carrying the error *and* the partial output; an unknown event is counted, never fatal.
+
+This module is the response-level half: dispatching events, lifecycle and errors, whole items
+(``output_item.added`` / ``.done``, the terminal response's output) and building the snapshot.
+The item-level handlers (slot addressing, parts, deltas, summaries, tool-call fields) are in
+:mod:`respnb._item_events`.
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ from typing import Any, get_args
 
 from pydantic import TypeAdapter
 
-from ._item_slots import Part, Slot, merge, merge_parts
+from ._item_events import FIELD_EVENTS, ItemEventHandlers
+from ._item_slots import merge, merge_parts
 from .types import (
     TERMINAL_STATUSES,
     ErrorEvent,
@@ -40,18 +46,9 @@ _ITEM: TypeAdapter[Any] = TypeAdapter(Item)
 _LIFECYCLE = frozenset({"response.created", "response.queued", "response.in_progress"})
 _TERMINAL_LIFECYCLE = frozenset({"response.completed", "response.failed", "response.incomplete"})
 _PROGRESS = frozenset(get_args(HostedToolProgressEvent.model_fields["type"].annotation))
-_MESSAGE = {"type": "message", "role": "assistant", "status": "in_progress", "content": []}
-_REASONING = {"type": "reasoning", "summary": []}
-# delta event type -> (streamed field of the item, item type to create when none was announced)
-_FIELD_EVENTS = {
-    "response.function_call_arguments": ("arguments", "function_call"),
-    "response.mcp_call_arguments": ("arguments", "mcp_call"),
-    "response.custom_tool_call_input": ("input", "custom_tool_call"),
-    "response.code_interpreter_call_code": ("code", "code_interpreter_call"),
-}
 
 
-class ResponseAccumulator:
+class ResponseAccumulator(ItemEventHandlers):
     """Builds the Response of one stream from its events; ask for :meth:`snapshot` any time.
 
     ``initial`` seeds it with a Response known already (e.g. retrieved before resuming a
@@ -60,12 +57,9 @@ class ResponseAccumulator:
 
     __slots__ = (
         "_base",
-        "_bufs",
         "_error_event",
         "_handlers",
-        "_ids",
         "_server_final",
-        "_slots",
         "_snap",
         "_text",
         "cursor",
@@ -77,9 +71,9 @@ class ResponseAccumulator:
 
     def __init__(self, initial: Response | None = None) -> None:
         self._base: Response | None = None
-        self._slots: dict[int, Slot] = {}
-        self._ids: dict[str, int] = {}
-        self._bufs: dict[tuple[Any, ...], list[str]] = {}  # delta -> its chunks (a cache)
+        self._slots = {}
+        self._ids = {}
+        self._bufs = {}
         self._snap: Response | None = None
         self._text: str | None = None
         self._server_final = False  # the terminal response carried the full output
@@ -113,7 +107,7 @@ class ResponseAccumulator:
             "response.image_generation_call.partial_image": self._partial_image,
             "error": self._error,
         }
-        for prefix in _FIELD_EVENTS:
+        for prefix in FIELD_EVENTS:
             handlers[prefix + ".delta"] = self._field_delta
             handlers[prefix + ".done"] = self._field_done
         for kind in _LIFECYCLE | _TERMINAL_LIFECYCLE:
@@ -272,14 +266,6 @@ class ResponseAccumulator:
         self.terminal_event = "error"
 
     # ------------------------------------------------------------------ items
-    def _add_slot(self, index: int, item: dict[str, Any] | None, model: Any = None) -> Slot:
-        slot = self._slots[index] = Slot(item, model)
-        item_id = item.get("id") if item is not None else getattr(model, "id", None)
-        if isinstance(item_id, str):
-            self._ids[item_id] = index
-        self._bufs.clear()
-        return slot
-
     def _item_added(self, event: Any) -> None:
         self._add_slot(event.output_index, event.item.to_dict())
 
@@ -299,163 +285,3 @@ class ResponseAccumulator:
                 self._add_slot(index, merged)
                 return
         self._add_slot(index, None, model)
-
-    def _slot(self, event: Any, make: dict[str, Any], expect: str | None) -> Slot:
-        """The slot an event addresses (by item_id first, else output_index), made if missing."""
-        item_id = event.item_id
-        if item_id is not None:
-            index = self._ids.get(item_id)
-            if index is not None:
-                known = self._slots[index]
-                if known.model is not None:
-                    known.thaw()
-                return known
-        index = event.output_index
-        slot = self._slots.get(index)
-        if slot is not None:
-            if slot.model is not None:
-                slot.thaw()
-            sid = slot.item.get("id")
-            fits = expect is None or slot.item.get("type") == expect
-            if fits and (item_id is None or sid is None or sid == item_id):
-                if item_id is not None and sid is None:
-                    slot.item["id"] = item_id
-                    self._ids[item_id] = index
-                return slot
-            index = max(self._slots) + 1
-        item = dict(make)
-        if item_id is not None:
-            item["id"] = item_id
-        return self._add_slot(index, item)
-
-    @staticmethod
-    def _part(parts: dict[int, Part], index: int, kind: str) -> Part:
-        part = parts.get(index)
-        if part is None:
-            part = parts[index] = Part(
-                {"type": kind, "text": ""} if kind != "refusal" else {"type": kind, "refusal": ""}
-            )
-        return part
-
-    # ------------------------------------------------------------------ content parts
-    def _content_part(self, event: Any) -> Part:
-        kind = event.type
-        if kind.startswith("response.reasoning_text"):
-            slot, part_type = self._slot(event, _REASONING, "reasoning"), "reasoning_text"
-        elif kind.startswith("response.refusal"):
-            slot, part_type = self._slot(event, _MESSAGE, "message"), "refusal"
-        else:
-            slot, part_type = self._slot(event, _MESSAGE, "message"), "output_text"
-        if slot.content is None:
-            slot.content = {}
-        return self._part(slot.content, event.content_index, part_type)
-
-    def _text_delta(self, event: Any) -> None:
-        key = (event.type, event.item_id, event.output_index, event.content_index)
-        chunks = self._bufs.get(key)
-        if chunks is None:
-            chunks = self._bufs[key] = self._content_part(event).chunks
-        chunks.append(event.delta)
-        if event.type == "response.output_text.delta" and event.logprobs:
-            data = self._content_part(event).data
-            data["logprobs"] = [*(data.get("logprobs") or ()), *event.logprobs]
-
-    def _text_done(self, event: Any) -> None:
-        part = self._content_part(event)
-        final = event.refusal if event.type == "response.refusal.done" else event.text
-        if final or not part.chunks:
-            part.chunks[:] = [final]
-        if getattr(event, "logprobs", None):
-            part.data["logprobs"] = list(event.logprobs)
-
-    def _part_event(self, event: Any) -> None:
-        new = event.part.to_dict() if event.part is not None else None
-        reasoning = event.type.startswith("response.reasoning_part") or (
-            new is not None and new.get("type") == "reasoning_text"
-        )
-        make, expect = (_REASONING, "reasoning") if reasoning else (_MESSAGE, None)
-        slot = self._slot(event, make, expect)
-        if slot.content is None:
-            slot.content = {}
-        index = event.content_index
-        part = slot.content.get(index)
-        if new is None:
-            if part is None:
-                self._part(slot.content, index, "reasoning_text" if reasoning else "output_text")
-            return
-        if part is None:
-            slot.content[index] = Part(new)
-        else:  # update in place: cached chunk lists stay valid
-            fresh = Part(merge(new, part.dump()))
-            part.data, part.key = fresh.data, fresh.key
-            part.chunks[:] = fresh.chunks
-
-    def _annotation(self, event: Any) -> None:
-        data = self._content_part(event).data
-        annotations = list(data.get("annotations") or ())
-        index = event.annotation_index
-        value = event.annotation.to_dict()
-        if 0 <= index < len(annotations):
-            annotations[index] = value
-        else:
-            annotations.append(value)
-        data["annotations"] = annotations
-
-    # ------------------------------------------------------------------ reasoning summary
-    def _summary(self, event: Any) -> Part:
-        slot = self._slot(event, _REASONING, "reasoning")
-        if slot.summary is None:
-            slot.summary = {}
-        return self._part(slot.summary, event.summary_index, "summary_text")
-
-    def _summary_part(self, event: Any) -> None:
-        part = self._summary(event)
-        if event.part is not None:
-            fresh = Part(merge(event.part.to_dict(), part.dump()))
-            part.data, part.key = fresh.data, fresh.key
-            part.chunks[:] = fresh.chunks
-
-    def _summary_delta(self, event: Any) -> None:
-        key = (event.type, event.item_id, event.output_index, event.summary_index)
-        chunks = self._bufs.get(key)
-        if chunks is None:
-            chunks = self._bufs[key] = self._summary(event).chunks
-        chunks.append(event.delta)
-
-    def _summary_done(self, event: Any) -> None:
-        part = self._summary(event)
-        if event.text or not part.chunks:
-            part.chunks[:] = [event.text]
-
-    # ------------------------------------------------------------------ tool calls
-    def _field_slot(self, event: Any) -> tuple[Slot, str]:
-        name, item_type = _FIELD_EVENTS[event.type.rsplit(".", 1)[0]]
-        slot = self._slot(event, {"type": item_type, "status": "in_progress"}, item_type)
-        return slot, name
-
-    def _field_delta(self, event: Any) -> None:
-        key = (event.type, event.item_id, event.output_index)
-        chunks = self._bufs.get(key)
-        if chunks is None:
-            slot, name = self._field_slot(event)
-            chunks = self._bufs[key] = slot.fields.setdefault(name, [])
-        chunks.append(event.delta)
-
-    def _field_done(self, event: Any) -> None:
-        slot, name = self._field_slot(event)
-        final = getattr(event, name, "")
-        chunks = slot.fields.setdefault(name, [])
-        if final or not chunks:
-            chunks[:] = [final]
-        if getattr(event, "name", None):
-            slot.item["name"] = event.name
-
-    def _partial_image(self, event: Any) -> None:
-        slot = self._slot(event, {"type": "image_generation_call"}, "image_generation_call")
-        slot.item["status"] = "generating"
-        slot.item["result"] = event.partial_image_b64  # the latest partial, until the final
-
-    def _progress(self, event: Any) -> None:
-        _, tool, phase = event.type.split(".")
-        slot = self._slot(event, {"type": tool}, tool)
-        slot.item["status"] = phase

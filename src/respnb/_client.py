@@ -17,7 +17,8 @@ import httpx
 
 from ._base_client import AsyncAPIClient
 from ._probe import ProbeReport, probe
-from ._profiles import Profile, resolve_profile
+from ._profile_config import resolve_profile
+from ._profiles import Profile
 from ._retry import Sleep
 from .resources import (
     AsyncConversations,

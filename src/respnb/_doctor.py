@@ -53,7 +53,7 @@ def write_profile(name: str, spec: dict[str, Any], path: Path | None = None) -> 
     """Save ``spec`` as ``[profiles.NAME]`` in the profiles file (others kept)."""
     import tomllib
 
-    from ._profiles import config_path
+    from ._home import config_path
 
     path = path or config_path()
     data: dict[str, Any] = {}

@@ -12,7 +12,7 @@ import secrets
 import stat
 from pathlib import Path
 
-__all__ = ["home", "local_token", "private_file"]
+__all__ = ["config_path", "home", "local_token", "private_file"]
 
 TOKEN_FILE = "server.token"
 
@@ -35,6 +35,11 @@ def home() -> Path:
         if path.stat().st_mode & 0o077 and path.stat().st_uid == os.getuid():
             path.chmod(0o700)
     return path
+
+
+def config_path() -> Path:
+    """``<home>/profiles.toml``: the profiles declared by the user."""
+    return home() / "profiles.toml"
 
 
 def private_file(path: Path) -> Path:

@@ -18,7 +18,9 @@ A patch is a small JSON-ready dict; every op names the block (``index`` = ``outp
 * ``{op:"done", index}`` — the item is finished (its changed fields came just before);
 * ``{op:"header", ...}``, ``{op:"usage", ...}``, ``{op:"error", code, message}``.
 
-:class:`Coalescer` (from ``respnb._coalescer``) batches patches for the wire.
+:class:`Coalescer` (from ``respnb._coalescer``) batches patches for the wire. The blocks, the
+part edits and the item diff behind these patches are in :mod:`respnb._view_items`; this module
+is the state machine that folds events and Responses into them.
 """
 
 from __future__ import annotations
@@ -30,85 +32,22 @@ from typing import Any
 
 from ._coalescer import Coalescer, Patch
 from ._pricing import response_cost
+from ._view_items import (
+    DELTA_EVENTS,
+    DELTA_FIELDS,
+    DONE_EVENTS,
+    MISSING,
+    PART_EVENTS,
+    PART_KEY,
+    PHASES,
+    Block,
+    diff_item,
+    item_part,
+    part_index,
+)
 from .types import Response, ResponseError, StreamEvent, normalize_status
 
-__all__ = ["DELTA_FIELDS", "Block", "Coalescer", "Patch", "ResponseViewState"]
-
-# field -> (container key in the item or None for a top-level string, default part type)
-DELTA_FIELDS: dict[str, tuple[str | None, str]] = {
-    "text": ("content", "output_text"),
-    "refusal": ("content", "refusal"),
-    "summary": ("summary", "summary_text"),
-    "reasoning": ("content", "reasoning_text"),
-    "arguments": (None, ""),
-    "code": (None, ""),
-    "input": (None, ""),
-}
-_PART_KEY = {"text": "text", "refusal": "refusal", "summary": "text", "reasoning": "text"}
-
-# event type -> (delta field, implicit item type)
-_DELTA_EVENTS: dict[str, tuple[str, str]] = {
-    "response.output_text.delta": ("text", "message"),
-    "response.refusal.delta": ("refusal", "message"),
-    "response.reasoning_summary_text.delta": ("summary", "reasoning"),
-    "response.reasoning_text.delta": ("reasoning", "reasoning"),
-    "response.function_call_arguments.delta": ("arguments", "function_call"),
-    "response.mcp_call_arguments.delta": ("arguments", "mcp_call"),
-    "response.code_interpreter_call_code.delta": ("code", "code_interpreter_call"),
-    "response.custom_tool_call_input.delta": ("input", "custom_tool_call"),
-}
-# event type -> (field, key of the full value in the event, implicit item type)
-_DONE_EVENTS: dict[str, tuple[str, str, str]] = {
-    "response.output_text.done": ("text", "text", "message"),
-    "response.refusal.done": ("refusal", "refusal", "message"),
-    "response.reasoning_summary_text.done": ("summary", "text", "reasoning"),
-    "response.reasoning_text.done": ("reasoning", "text", "reasoning"),
-    "response.function_call_arguments.done": ("arguments", "arguments", "function_call"),
-    "response.mcp_call_arguments.done": ("arguments", "arguments", "mcp_call"),
-    "response.code_interpreter_call_code.done": ("code", "code", "code_interpreter_call"),
-    "response.custom_tool_call_input.done": ("input", "input", "custom_tool_call"),
-}
-_PHASES = frozenset(
-    {"in_progress", "searching", "interpreting", "generating", "completed", "failed"}
-)
-_PART_EVENTS = {
-    "response.content_part.added": "content",
-    "response.content_part.done": "content",
-    "response.reasoning_summary_part.added": "summary",
-    "response.reasoning_summary_part.done": "summary",
-    "response.reasoning_part.added": "content",
-    "response.reasoning_part.done": "content",
-}
-
-
-@dataclass
-class Block:
-    """One output item as the view shows it: its kind, its JSON, and whether it is finished."""
-
-    index: int
-    kind: str
-    item: dict[str, Any]
-    done: bool = False
-
-    @property
-    def text(self) -> str:
-        """The markdown of a message (its output_text parts), a reasoning summary, else ``""``."""
-        key = "summary" if self.kind == "reasoning" else "content"
-        parts = self.item.get(key)
-        if isinstance(parts, str):
-            return parts
-        if not isinstance(parts, list):
-            return ""
-        kinds = {"summary_text"} if self.kind == "reasoning" else {"output_text"}
-        return "".join(
-            str(p.get("text") or "")
-            for p in parts
-            if isinstance(p, dict) and p.get("type") in kinds
-        )
-
-    def to_json(self) -> dict[str, Any]:
-        """The block as the front end stores it."""
-        return {"index": self.index, "kind": self.kind, "item": self.item, "done": self.done}
+__all__ = ["Coalescer", "Patch", "ResponseViewState"]
 
 
 @dataclass
@@ -175,12 +114,12 @@ class ResponseViewState:
         """Fold one stream event into the state; the patches a front end needs to follow."""
         kind = event.type
         out: list[Patch] = []
-        spec = _DELTA_EVENTS.get(kind)
+        spec = DELTA_EVENTS.get(kind)
         if spec is not None:
             delta = getattr(event, "delta", "") or ""
             fld, implicit = spec
             index = self._at(event)
-            part = _part_index(event)
+            part = part_index(event)
             block = self._ensure(index, implicit, out)
             self._append(block, fld, part, delta)
             if delta:
@@ -188,17 +127,17 @@ class ResponseViewState:
                     {"op": "delta", "index": index, "field": fld, "part": part, "delta": delta}
                 )
             return out
-        done = _DONE_EVENTS.get(kind)
+        done = DONE_EVENTS.get(kind)
         if done is not None:
             fld, key, implicit = done
             index = self._at(event)
             block = self._ensure(index, implicit, out)
-            self._settle(block, fld, _part_index(event), str(getattr(event, key, "") or ""), out)
+            self._settle(block, fld, part_index(event), str(getattr(event, key, "") or ""), out)
             return out
         if kind.startswith("response.output_item."):
             self._on_item(event, kind.endswith(".done"), out)
-        elif kind in _PART_EVENTS:
-            self._on_part(event, _PART_EVENTS[kind], out)
+        elif kind in PART_EVENTS:
+            self._on_part(event, PART_EVENTS[kind], out)
         elif kind == "response.output_text.annotation.added":
             self._on_annotation(event, out)
         elif kind == "error":
@@ -210,7 +149,7 @@ class ResponseViewState:
             self._set(block, "partial_image_b64", getattr(event, "partial_image_b64", ""), out)
         elif isinstance(getattr(event, "response", None), Response):
             self._apply_response(event.response, out)  # type: ignore[attr-defined]
-        elif kind.count(".") == 2 and kind.rsplit(".", 1)[1] in _PHASES:
+        elif kind.count(".") == 2 and kind.rsplit(".", 1)[1] in PHASES:
             # hosted tool progress: response.<tool>.<phase>
             index = self._at(event)
             block = self._ensure(index, kind.split(".")[1], out)
@@ -266,8 +205,8 @@ class ResponseViewState:
         if container is None:
             block.item[fld] = str(block.item.get(fld) or "") + delta
             return
-        target = _part(block.item, container, part, ptype)
-        key = _PART_KEY[fld]
+        target = item_part(block.item, container, part, ptype)
+        key = PART_KEY[fld]
         target[key] = str(target.get(key) or "") + delta
 
     def _settle(self, block: Block, fld: str, part: int, value: str, out: list[Patch]) -> None:
@@ -275,8 +214,8 @@ class ResponseViewState:
         if container is None:
             self._set(block, fld, value, out)
             return
-        target = _part(block.item, container, part, ptype)
-        key = _PART_KEY[fld]
+        target = item_part(block.item, container, part, ptype)
+        key = PART_KEY[fld]
         if target.get(key) != value:
             target[key] = value
             out.append(
@@ -305,21 +244,21 @@ class ResponseViewState:
         if old is None or old.kind != kind:
             out.append({"op": "item", "index": index, "item": deepcopy(item), "done": done})
             return
-        _diff_item(index, old.item, item, out)
+        diff_item(index, old.item, item, out)
         if done and not old.done:
             out.append({"op": "done", "index": index})
 
     def _on_part(self, event: Any, container: str, out: list[Patch]) -> None:
         index = self._at(event)
         block = self._ensure(index, "reasoning" if container == "summary" else "message", out)
-        part = _part_index(event)
+        part = part_index(event)
         raw = getattr(event, "part", None)
         value = raw.to_dict() if raw is not None else {"type": "summary_text", "text": ""}
         ptype = str(value.get("type") or "output_text")
         existing = block.item.get(container)
         new = not isinstance(existing, list) or len(existing) <= part
-        current = _part(block.item, container, part, ptype)
-        changed = {k: v for k, v in value.items() if new or current.get(k, _MISSING) != v}
+        current = item_part(block.item, container, part, ptype)
+        changed = {k: v for k, v in value.items() if new or current.get(k, MISSING) != v}
         if changed:
             current.update(deepcopy(changed))
             out.append(
@@ -335,8 +274,8 @@ class ResponseViewState:
     def _on_annotation(self, event: Any, out: list[Patch]) -> None:
         index = self._at(event)
         block = self._ensure(index, "message", out)
-        part = _part_index(event)
-        target = _part(block.item, "content", part, "output_text")
+        part = part_index(event)
+        target = item_part(block.item, "content", part, "output_text")
         annotation = event.annotation.to_dict()
         target.setdefault("annotations", []).append(deepcopy(annotation))
         out.append({"op": "annotation", "index": index, "part": part, "annotation": annotation})
@@ -389,61 +328,3 @@ class ResponseViewState:
         if error != self.error:
             self.error = error
             out.append({"op": "error", **error})
-
-
-_MISSING: Any = object()
-
-
-def _diff_item(index: int, old: dict[str, Any], new: dict[str, Any], out: list[Patch]) -> None:
-    """Patches turning ``old`` into ``new``: changed keys, and changed keys of changed parts."""
-    for key in [*new, *(k for k in old if k not in new)]:
-        a, b = old.get(key, _MISSING), new.get(key)
-        if a == b:
-            continue
-        if (
-            key in ("content", "summary")
-            and isinstance(a, list)
-            and isinstance(b, list)
-            and len(a) <= len(b)
-            and all(isinstance(p, dict) for p in [*a, *b])
-        ):
-            for pi, bp in enumerate(b):
-                ap = a[pi] if pi < len(a) else {}
-                changed = {k: v for k, v in bp.items() if ap.get(k, _MISSING) != v}
-                if changed:
-                    out.append(
-                        {
-                            "op": "part",
-                            "index": index,
-                            "field": key,
-                            "part": pi,
-                            "value": {"type": bp.get("type"), **deepcopy(changed)},
-                        }
-                    )
-            continue
-        if key not in new:
-            out.append({"op": "set", "index": index, "key": key, "value": None, "unset": True})
-        else:
-            out.append({"op": "set", "index": index, "key": key, "value": deepcopy(b)})
-
-
-def _part_index(event: Any) -> int:
-    for name in ("content_index", "summary_index"):
-        value = getattr(event, name, None)
-        if isinstance(value, int):
-            return value
-    return 0
-
-
-def _part(item: dict[str, Any], container: str, index: int, ptype: str) -> dict[str, Any]:
-    parts = item.get(container)
-    if not isinstance(parts, list):
-        parts = item[container] = (
-            [] if not isinstance(parts, str) else [{"type": "output_text", "text": parts}]
-        )
-    while len(parts) <= index:
-        parts.append({"type": ptype, **({"text": ""} if ptype != "refusal" else {"refusal": ""})})
-    if not isinstance(parts[index], dict):
-        parts[index] = {"type": ptype}
-    part: dict[str, Any] = parts[index]
-    return part

@@ -11,7 +11,8 @@ import pytest
 import respnb
 from respnb.__main__ import main
 from respnb._presets import PRESETS
-from respnb._profiles import load_config, resolve_profile, set_local_starter
+from respnb._profile_config import load_config, resolve_profile
+from respnb._profiles import set_local_starter
 from respnb.server.launch import serve_in_thread
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,7 +66,7 @@ def test_doctor_prints_a_table_and_writes_a_profile(local_server, capsys, monkey
 
 
 def test_doctor_keeps_other_profiles_and_reports_a_missing_key(local_server, capsys):
-    path = respnb._profiles.config_path()
+    path = respnb._home.config_path()
     path.write_text('default = "a"\n\n[profiles.a]\nkind = "openai"\n')
     assert main(["doctor", local_server.base_url, "--model", "respnb-demo", "--write", "b"]) == 0
     data = tomllib.loads(path.read_text())
@@ -108,7 +109,7 @@ def test_preset_argument_and_environment(monkeypatch):
     prof = resolve_profile("compatible", base_url="http://127.0.0.1:8000/v1")
     assert prof.name == "vllm" and not prof.supports("files")
     # a declared profile keeps its own flags whatever the environment says
-    respnb._profiles.config_path().write_text(
+    respnb._home.config_path().write_text(
         '[profiles.box]\nkind = "compatible"\nbase_url = "http://127.0.0.1:1/v1"\n'
     )
     assert resolve_profile("box").supports("files")

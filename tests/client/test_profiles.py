@@ -9,7 +9,8 @@ import pytest
 from pydantic import SecretStr
 
 import respnb
-from respnb._profiles import Profile, builtin_profile, load_config, resolve_profile
+from respnb._profile_config import builtin_profile, load_config, resolve_profile
+from respnb._profiles import Profile
 
 from .support import SECRET, response_json
 
@@ -127,7 +128,7 @@ def test_capabilities_override():
 
 
 def test_config_file(monkeypatch):
-    from respnb._profiles import config_path
+    from respnb._home import config_path
 
     config_path().write_text(
         """
@@ -165,7 +166,7 @@ base_url = "https://gateway.example/v1"
 
 
 def test_bad_config_file():
-    from respnb._profiles import config_path
+    from respnb._home import config_path
 
     config_path().write_text("[profiles.x\n", encoding="utf-8")
     with pytest.raises(respnb.ConfigurationError, match="TOML"):

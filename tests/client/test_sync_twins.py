@@ -92,7 +92,15 @@ def test_sync_modules_import_each_other_only_at_module_level_and_one_way():
 
 
 def test_client_core_does_not_import_the_server():
-    for name in ("_profiles.py", "_base_client.py", "_client.py", "_sync.py", "_stream.py"):
+    for name in (
+        "_profiles.py",
+        "_profile_config.py",
+        "_base_client.py",
+        "_client.py",
+        "_sync.py",
+        "_stream.py",
+        "_stream_reader.py",
+    ):
         mods = [m for m, _ in _imports(SRC / name)]
         assert not any("server" in m for m in mods), (name, mods)
 

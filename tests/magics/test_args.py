@@ -8,7 +8,8 @@ import pytest
 from IPython.core.error import UsageError
 from pydantic import BaseModel
 
-from respnb.notebook._magic_args import parse_extras, parse_tools, schema_format, split_line
+from respnb.notebook._magic_args import split_line
+from respnb.notebook._magic_options import parse_extras, parse_tools, schema_format
 from respnb.notebook.magics import RespondMagics
 
 

@@ -15,7 +15,7 @@ from respnb._attachments import (
     build_input,
     split_attachments,
 )
-from respnb._profiles import builtin_profile
+from respnb._profile_config import builtin_profile
 
 
 class FakeFiles:

@@ -111,7 +111,7 @@ def test_no_store_cannot_be_continued(shell: InteractiveShell, respond: Any) -> 
 
 
 def test_conversation(shell: InteractiveShell, respond: Any) -> None:
-    client = respnb.Client(respnb._profiles.resolve_profile("local"))
+    client = respnb.Client(respnb._profile_config.resolve_profile("local"))
     try:
         conv = client.conversations.create()
         respond(f"-q --conversation {conv.id} Tell me about otters")

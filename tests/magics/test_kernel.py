@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from respnb import Client
-from respnb._profiles import resolve_profile
+from respnb._profile_config import resolve_profile
 from respnb.server.launch import RunningServer, serve_in_thread
 
 pytestmark = pytest.mark.slow

@@ -195,7 +195,7 @@ def test_attach_a_file_and_an_image(shell: InteractiveShell, respond: Any, tmp_p
     assert "I read **notes.txt**" in result.output_text
     assert "Otters hold hands while sleeping." in result.output_text
     assert "I received an image" in result.output_text
-    client = respnb.Client(respnb._profiles.resolve_profile("local"))
+    client = respnb.Client(respnb._profile_config.resolve_profile("local"))
     try:
         items = client.responses.input_items(result.id, order="asc").to_list()
     finally:
@@ -231,7 +231,7 @@ def test_interrupt_keeps_the_partial_answer(
     assert result.output_text and result.output_text == made[0].state.text
     assert made[0].state.error is not None and made[0].state.error["code"] == "interrupted"
     # the chip tells the server's word (closing the stream stops it, unless it had finished)
-    client = respnb.Client(respnb._profiles.resolve_profile("local"))
+    client = respnb.Client(respnb._profile_config.resolve_profile("local"))
     try:
         stored = client.responses.retrieve(result.id)
     finally:

@@ -34,7 +34,7 @@ Supports = Callable[[str], bool]
 
 @functools.lru_cache(maxsize=16)
 def _builtin_supports(name: str) -> Supports:
-    from respnb._profiles import builtin_profile
+    from respnb._profile_config import builtin_profile
 
     return builtin_profile(name).supports
 
@@ -42,7 +42,8 @@ def _builtin_supports(name: str) -> Supports:
 def profile_supports(refresher: Any, rec: TaskRecord) -> Supports:
     """What the service behind ``rec`` offers: its profile's capability flags (the profile
     the refresher has seen, else the built-in one of that name, else the defaults)."""
-    from respnb._profiles import BUILTIN_PROFILES, Capabilities
+    from respnb._profile_config import BUILTIN_PROFILES
+    from respnb._profiles import Capabilities
 
     seen = getattr(refresher, "_profiles", None) or {}
     profile = seen.get((rec.profile or "", (rec.base_url or "").rstrip("/")))

@@ -17,7 +17,7 @@ from IPython.core.error import UsageError
 from .._profiles import Profile
 from .._prompt import PromptError, interpolate_option
 from ..types import FunctionCall
-from ._magic_args import RespondOptions
+from ._magic_options import RespondOptions
 
 __all__ = ["ask_before_running", "check_capabilities", "fill_options", "suggest_options"]
 

@@ -16,7 +16,7 @@ from .._profiles import Profile
 from .._session import RespondResult
 from .._sync import Client
 from ..types import Response
-from ._magic_args import RespondOptions
+from ._magic_options import RespondOptions
 from ._run_display import RunDisplay
 
 __all__ = [

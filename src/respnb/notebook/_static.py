@@ -27,7 +27,8 @@ from .._sanitize import (
     markdown_text,
     safe_url,
 )
-from .._view_state import Block, ResponseViewState
+from .._view_items import Block
+from .._view_state import ResponseViewState
 from ._static_css import STATIC_CSS
 
 __all__ = [

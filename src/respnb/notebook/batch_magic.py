@@ -1,6 +1,6 @@
 """``%%respond --over df``: the cell is a template sent once per row of a DataFrame.
 
-The options are the magic's own (parsed and checked by :func:`._magic_args.build_options`);
+The options are the magic's own (parsed and checked by :func:`._magic_options.build_options`);
 ``{column}`` fields come from the row, any other ``{name}`` from the notebook, with the magic's
 interpolation. The result DataFrame (see :func:`respnb.batch.batch`) goes to ``--out``
 (default ``_r``). With ``-b`` the cell returns at once and the variable is set when the batch
@@ -19,7 +19,7 @@ from IPython.core.error import UsageError
 from .._exceptions import ConfigurationError, RespnbError
 from .._prompt import interpolate
 from ..batch import batch, start_batch
-from ._magic_args import RespondOptions
+from ._magic_options import RespondOptions
 
 __all__ = ["run_over"]
 

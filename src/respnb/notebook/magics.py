@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import sys
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -25,24 +24,19 @@ from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_exp
 from IPython.core.magic_arguments import parse_argstring
 
 from .._attachments import AttachmentError, build_input
-from .._exceptions import APIError, ConfigurationError, RespnbError, UnsupportedFeatureError
-from .._profiles import Profile, resolve_profile
+from .._exceptions import ConfigurationError, RespnbError, UnsupportedFeatureError
+from .._profile_config import resolve_profile
+from .._profiles import Profile
 from .._prompt import PromptError, interpolate
 from .._session import RespondResult, session
 from .._sync import Client
 from .._tool_loop import run_tool_loop
 from .._tools import hosted_includes
-from ..types import TERMINAL_STATUSES, FunctionCall, Response
-from ._magic_args import (
-    RespondOptions,
-    build_options,
-    respond_arguments,
-    schema_format,
-    split_line,
-)
+from ..types import FunctionCall, Response
+from ._magic_args import respond_arguments, split_line
 from ._magic_checks import ask_before_running, check_capabilities, fill_options, suggest_options
+from ._magic_options import RespondOptions, build_options, schema_format
 from ._run import (
-    CANCEL_GRACE,
     LOCAL_NOTICE,
     BackgroundRun,
     Interrupted,
@@ -51,6 +45,7 @@ from ._run import (
     show_local_notice,
 )
 from ._run_display import RunDisplay, RunFailed, make_view
+from ._run_round import run_round
 from ._ui_events import ui_events
 
 __all__ = ["LOCAL_NOTICE", "BackgroundRun", "RespondMagics", "load_ipython_extension"]
@@ -224,7 +219,7 @@ class RespondMagics(Magics):
         tools = run.opts.function_tools
 
         def send(params: dict[str, Any]) -> Response:
-            return self._round(run, params)
+            return run_round(run, params)
 
         if not tools:
             final = send(dict(run.params))
@@ -245,120 +240,6 @@ class RespondMagics(Magics):
         return RespondResult.wrap(
             loop.response, rounds=[r.response for r in loop.rounds], notice=loop.message
         )
-
-    def _round(self, run: Run, params: dict[str, Any]) -> Response:
-        """One request, shown in a new view; raises Interrupted with the partial answer."""
-        if run.cancel_requested.is_set():  # cancelled between two tool rounds
-            raise Interrupted(run.last_response or Response(status="cancelled"))
-        view = run.display.new_round(model=params.get("model"))
-        responses = run.client.responses
-        if not run.opts.stream or not run.profile.supports("streaming"):
-            return self._round_polled(run, params, view)
-        stream = responses.stream(**params, auto_resume=False)
-        try:
-            with stream as events:
-                self._pump(run, events, view)
-            final = stream.snapshot()
-            if not final.is_terminal and final.id and not run.cancel_requested.is_set():
-                final = self._resume(run, stream, view)
-        except KeyboardInterrupt:
-            partial = stream.snapshot()
-            if params.get("background") and partial.id:
-                run.response_id = partial.id
-                cancel(run)
-            partial = self._confirm_stop(run, partial, view)
-            run.display.finish_round(view, partial, interrupted=True)
-            raise Interrupted(partial) from None
-        stopped = run.cancel_requested.is_set() and final.normalized_status != "completed"
-        if stopped:
-            final = self._confirm_stop(run, final, view)
-        elif not final.is_terminal and final.id and run.profile.supports("retrieve"):
-            final = self._poll(run, final, view)  # the stream ended early
-        run.response_id = None
-        run.last_response = final
-        run.display.finish_round(view, final, cancelled=stopped)
-        if stopped:
-            raise Interrupted(final)
-        return final
-
-    def _round_polled(self, run: Run, params: dict[str, Any], view: Any) -> Response:
-        try:
-            response: Response = run.client.responses.create(**params)
-            run.response_id = response.id or None
-            if not response.is_terminal and response.id and run.profile.supports("retrieve"):
-                response = self._poll(run, response, view)
-        except KeyboardInterrupt:
-            partial = Response(id=run.response_id or "", status="cancelled")
-            if run.response_id:
-                cancel(run)
-                try:
-                    partial = run.client.responses.retrieve(run.response_id)
-                except APIError:
-                    pass
-            run.display.finish_round(view, partial, interrupted=True)
-            raise Interrupted(partial) from None
-        run.response_id = None
-        run.last_response = response
-        stopped = run.cancel_requested.is_set() and response.normalized_status != "completed"
-        run.display.finish_round(view, response, cancelled=stopped)
-        if stopped:
-            raise Interrupted(response)
-        return response
-
-    def _pump(self, run: Run, events: Any, view: Any) -> None:
-        for event in events:
-            run.response_id = run.response_id or events.response_id
-            if view is not None:
-                view.apply(event)
-            if run.cancel_requested.is_set():
-                break  # leaving the stream closes it; the service stops the response
-
-    def _confirm_stop(self, run: Run, partial: Response, view: Any) -> Response:
-        """After a stop: the service's own final state of the response, when it can tell
-        within a short grace period; else ``partial``."""
-        if not partial.id or partial.store is False or not run.profile.supports("retrieve"):
-            return partial
-        try:
-            told = self._poll(run, partial, None, deadline=time.monotonic() + CANCEL_GRACE)
-        except APIError:
-            return partial
-        if not told.is_terminal or len(told.output_text) >= len(partial.output_text):
-            return told if told.is_terminal else partial
-        # the service's verdict, with the partial answer this client had already shown
-        return partial.model_copy(update={"status": told.status, "error": told.error})
-
-    def _resume(self, run: Run, stream: Any, view: Any) -> Response:
-        """One reconnection after ``stream.cursor`` (stored responses); the snapshot after."""
-        final: Response = stream.snapshot()
-        if not run.profile.supports("resume") or final.store is False:
-            return final
-        acc = stream.async_stream.accumulator
-        again = run.client.responses.resume(
-            final.id, after=stream.cursor, accumulator=acc, auto_resume=False
-        )
-        with again as events:
-            self._pump(run, events, view)
-        resumed: Response = again.snapshot()
-        return resumed
-
-    def _poll(
-        self, run: Run, response: Response, view: Any, deadline: float | None = None
-    ) -> Response:
-        """Poll ``retrieve`` until the response is terminal (or ``deadline``, a monotonic
-        time, passed), folding each into the view."""
-        interval = 0.2
-        pause = threading.Event()  # set once by a cancel, to poll at once
-        run.cancel_waiters.append(pause)
-        while response.normalized_status not in TERMINAL_STATUSES | {"requires_input"}:
-            if deadline is not None and time.monotonic() > deadline:
-                break
-            if pause.wait(interval):
-                pause.clear()
-            interval = min(interval * 1.5, 5.0)
-            response = run.client.responses.retrieve(response.id)
-            if view is not None:
-                view.apply_response(response)
-        return response
 
     def _finish(self, run: Run, result: RespondResult) -> None:
         if run.opts.schema is not None and result.normalized_status == "completed":

@@ -32,8 +32,8 @@ from .._prompt import PromptError, interpolate
 from .._session import RespondResult
 from .._view_state import ResponseViewState
 from ..types import StreamEvent
-from ._magic_args import build_options
 from ._magic_checks import fill_options
+from ._magic_options import build_options
 from ._run import Interrupted
 from ._run_display import RunDisplay, make_view
 from .magics import BackgroundRun, RespondMagics, _magic_parser

@@ -67,7 +67,7 @@ def _profile_hosts(profile: str | None) -> list[str]:
         return []
     from urllib.parse import urlsplit
 
-    from .._profiles import resolve_profile
+    from .._profile_config import resolve_profile
 
     try:
         base_url = resolve_profile(profile).base_url  # never starts a server

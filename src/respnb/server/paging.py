@@ -8,7 +8,7 @@ from starlette.requests import Request
 
 from .errors import bad_request
 
-__all__ = ["paginate", "query_int", "query_order"]
+__all__ = ["page_of", "paginate", "query_int", "query_order"]
 
 
 def query_int(request: Request, name: str, default: int, lo: int, hi: int) -> int:
@@ -59,3 +59,18 @@ def paginate(
         has_more=len(seq) > limit,
     )
     return out
+
+
+def page_of(
+    items: list[dict[str, Any]], *, after: str | None, before: str | None, limit: int, order: str
+) -> dict[str, Any]:
+    """A cursor page of oldest-first ``items`` with OpenAI's ``after`` and ``before``."""
+    seq = list(reversed(items)) if order == "desc" else list(items)
+    if before:
+        ids = [i.get("id") for i in seq]
+        if before not in ids:
+            raise bad_request(
+                f"Invalid 'before': no item with id '{before}' in this list.", "before"
+            )
+        seq = seq[: ids.index(before)]
+    return paginate(seq, after=after, limit=limit, order="asc")

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -23,7 +22,8 @@ from .engine import EngineRequest, input_tokens_for, needs_input, pace_for
 from .errors import ApiError, bad_request, not_found
 from .faults import Fault
 from .files import Files
-from .inputs import echo_tools, fit, readable_files
+from .inputs import fit, readable_files
+from .response_record import UPSERT_RESPONSE, initial_response, response_row
 from .runs import MAX_PACED_SECONDS, Run, StoredEvent, new_id
 from .store import Store, dumps
 from .strict import check_reasoning_model, check_strict
@@ -33,20 +33,6 @@ from .vector_stores import VectorStores
 from .webhooks import WebhookSender
 
 __all__ = ["ResponseService"]
-
-_UPSERT = "INSERT OR REPLACE INTO responses VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-_PASS_THROUGH = ("prompt_cache_key", "safety_identifier", "user", "prompt", "tags", "trace")
-
-
-def _texts(items: list[dict[str, Any]]) -> str:
-    out: list[str] = []
-    for item in items:
-        content = item.get("content")
-        if isinstance(content, str):
-            out.append(content)
-        elif isinstance(content, list):
-            out.extend(str(p.get("text")) for p in content if isinstance(p, dict) and "text" in p)
-    return " ".join(out)
 
 
 class ResponseService:
@@ -79,23 +65,9 @@ class ResponseService:
         self.runs: dict[str, Run] = {}
 
     # ------------------------------------------------------------------ storage
-    def _row(self, resp: dict[str, Any], last_seq: int) -> tuple[Any, ...]:
-        private = resp.get(PRIVATE) or {}
-        return (
-            resp["id"],
-            float(private.get("created", resp["created_at"])),
-            time.time(),
-            resp.get("status"),
-            int(bool(resp.get("background"))),
-            int(bool(private.get("hidden"))),
-            private.get("search", ""),
-            last_seq,
-            dumps(resp),
-        )
-
     def persist_nowait(self, resp: dict[str, Any], last_seq: int) -> None:
         if resp.get("store", True):
-            self.store.write_nowait(_UPSERT, self._row(resp, last_seq))
+            self.store.write_nowait(UPSERT_RESPONSE, response_row(resp, last_seq))
 
     async def load(self, rid: str) -> dict[str, Any] | None:
         """The internal response (live or stored), or None."""
@@ -202,52 +174,15 @@ class ResponseService:
                 "Missing required parameter: 'model'.", "model", code="missing_required_parameter"
             )
         fit(req, self.upstream is None)
-        prompt = _texts([i for i in inputs if i.get("role") == "user"])
-        private: dict[str, Any] = {
-            "created": time.time(),
-            "title": prompt[:60] or "Untitled",
-            "search": prompt[:2000],
-            "hidden": bool(body.get("hide_in_task_list")),
-            "shared": bool(body.get("create_shareable_link")),
-            "recorded": background or bool(body.get("stream")),
-        }
-        if not store:
-            private["input"] = inputs
-        reasoning = body.get("reasoning") or {}
-        resp: dict[str, Any] = {
-            "id": rid,
-            "object": "response",
-            "created_at": int(time.time()),
-            "status": "queued" if background else "in_progress",
-            "background": background,
-            "completed_at": None,
-            "error": None,
-            "incomplete_details": None,
-            "instructions": body.get("instructions"),
-            "max_output_tokens": body.get("max_output_tokens"),
-            "max_tool_calls": body.get("max_tool_calls"),
-            "model": self.dialect.display_model(body, given_model),
-            "output": [],
-            "parallel_tool_calls": body.get("parallel_tool_calls", True),
-            "previous_response_id": body.get("previous_response_id"),
-            "conversation": {"id": conv_id} if conv_id else None,
-            "reasoning": {"effort": reasoning.get("effort"), "summary": reasoning.get("summary")},
-            "service_tier": body.get("service_tier") or "default",
-            "store": store,
-            "temperature": body.get("temperature", 1.0),
-            "text": body.get("text") or {"format": {"type": "text"}, "verbosity": "medium"},
-            "tool_choice": body.get("tool_choice", "auto"),
-            "tools": echo_tools(body.get("tools") or []),
-            "top_logprobs": body.get("top_logprobs", 0),
-            "top_p": body.get("top_p", 1.0),
-            "truncation": body.get("truncation", "disabled"),
-            "usage": None,
-            "metadata": body.get("metadata") or {},
-            PRIVATE: private,
-        }
-        for key in _PASS_THROUGH:
-            if key in body:
-                resp[key] = body[key]
+        resp = initial_response(
+            body,
+            inputs,
+            rid=rid,
+            model=self.dialect.display_model(body, given_model),
+            background=background,
+            store=store,
+            conv_id=conv_id,
+        )
         if store:
             for idx, item in enumerate(inputs):
                 self.store.write_nowait(

@@ -25,16 +25,16 @@ from typing import Any
 from .engine import EngineFile, extract_text, search_files
 from .errors import ApiError, bad_request
 from .files import Files
-from .paging import paginate
+from .paging import page_of
 from .store import Store, dumps
+from .vector_store_params import (
+    check_attributes,
+    check_chunking,
+    check_expires,
+    check_metadata,
+)
 
-__all__ = ["DEFAULT_CHUNKING", "VectorStores", "vector_store_not_found"]
-
-DEFAULT_CHUNKING: dict[str, Any] = {
-    "type": "static",
-    "static": {"max_chunk_size_tokens": 800, "chunk_overlap_tokens": 400},
-}
-"""What ``chunking_strategy`` ``auto`` (or none) means, as OpenAI reports it."""
+__all__ = ["VectorStores", "vector_store_not_found"]
 
 _STATUSES = ("in_progress", "completed", "failed", "cancelled")
 
@@ -47,95 +47,6 @@ def vector_store_not_found(vsid: str, *, status: int = 404, param: str | None = 
         param=param,
         code="vector_store_not_found",
     )
-
-
-def _check_metadata(meta: Any) -> dict[str, str]:
-    if meta is None:
-        return {}
-    if not isinstance(meta, dict) or len(meta) > 16:
-        raise bad_request("Invalid 'metadata': expected an object of at most 16 pairs.", "metadata")
-    for key, value in meta.items():
-        if len(key) > 64 or not isinstance(value, str) or len(value) > 512:
-            raise bad_request(
-                f"Invalid 'metadata.{key}': keys are at most 64 characters and values strings "
-                "of at most 512 characters.",
-                f"metadata.{key}",
-            )
-    return dict(meta)
-
-
-def _check_attributes(attrs: Any) -> dict[str, Any]:
-    if attrs is None:
-        return {}
-    if not isinstance(attrs, dict) or len(attrs) > 16:
-        raise bad_request(
-            "Invalid 'attributes': expected an object of at most 16 pairs.", "attributes"
-        )
-    for key, value in attrs.items():
-        if not isinstance(value, (str, int, float, bool)) or len(key) > 64:
-            raise bad_request(
-                f"Invalid 'attributes.{key}': values must be strings, numbers or booleans.",
-                f"attributes.{key}",
-            )
-    return dict(attrs)
-
-
-def _check_expires(value: Any) -> dict[str, Any] | None:
-    if value is None:
-        return None
-    days = value.get("days") if isinstance(value, dict) else None
-    if (
-        not isinstance(value, dict)
-        or value.get("anchor") != "last_active_at"
-        or not isinstance(days, int)
-        or not 1 <= days <= 365
-    ):
-        raise bad_request(
-            'Invalid \'expires_after\': expected {"anchor": "last_active_at", "days": 1-365}.',
-            "expires_after",
-        )
-    return {"anchor": "last_active_at", "days": days}
-
-
-def _check_chunking(value: Any) -> dict[str, Any]:
-    if value is None or (isinstance(value, dict) and value.get("type") == "auto"):
-        return json.loads(json.dumps(DEFAULT_CHUNKING))  # type: ignore[no-any-return]
-    static = value.get("static") if isinstance(value, dict) else None
-    size = static.get("max_chunk_size_tokens") if isinstance(static, dict) else None
-    overlap = static.get("chunk_overlap_tokens") if isinstance(static, dict) else None
-    if (
-        not isinstance(value, dict)
-        or value.get("type") != "static"
-        or not isinstance(size, int)
-        or not isinstance(overlap, int)
-        or not 100 <= size <= 4096
-        or not 0 <= overlap <= size // 2
-    ):
-        raise bad_request(
-            'Invalid \'chunking_strategy\': expected {"type": "auto"} or {"type": "static", '
-            '"static": {"max_chunk_size_tokens": 100-4096, "chunk_overlap_tokens": at most '
-            "half of it}}.",
-            "chunking_strategy",
-        )
-    return {
-        "type": "static",
-        "static": {"max_chunk_size_tokens": size, "chunk_overlap_tokens": overlap},
-    }
-
-
-def page_of(
-    items: list[dict[str, Any]], *, after: str | None, before: str | None, limit: int, order: str
-) -> dict[str, Any]:
-    """A cursor page of oldest-first ``items`` with OpenAI's ``after`` and ``before``."""
-    seq = list(reversed(items)) if order == "desc" else list(items)
-    if before:
-        ids = [i.get("id") for i in seq]
-        if before not in ids:
-            raise bad_request(
-                f"Invalid 'before': no item with id '{before}' in this list.", "before"
-            )
-        seq = seq[: ids.index(before)]
-    return paginate(seq, after=after, limit=limit, order="asc")
 
 
 class VectorStores:
@@ -190,7 +101,7 @@ class VectorStores:
         file_ids = body.get("file_ids") or []
         if not isinstance(file_ids, list) or not all(isinstance(f, str) for f in file_ids):
             raise bad_request("Invalid 'file_ids': expected a list of file ids.", "file_ids")
-        chunking = _check_chunking(body.get("chunking_strategy"))
+        chunking = check_chunking(body.get("chunking_strategy"))
         now = int(time.time())
         record: dict[str, Any] = {
             "id": "vs_" + secrets.token_hex(16),
@@ -198,8 +109,8 @@ class VectorStores:
             "created_at": now,
             "name": name or "",
             "description": body.get("description"),
-            "metadata": _check_metadata(body.get("metadata")),
-            "expires_after": _check_expires(body.get("expires_after")),
+            "metadata": check_metadata(body.get("metadata")),
+            "expires_after": check_expires(body.get("expires_after")),
             "last_active_at": now,
         }
         for fid in file_ids:
@@ -229,9 +140,9 @@ class VectorStores:
                 raise bad_request("Invalid 'name': expected a string.", "name")
             record["name"] = body["name"] or ""
         if "metadata" in body:
-            record["metadata"] = _check_metadata(body["metadata"])
+            record["metadata"] = check_metadata(body["metadata"])
         if "expires_after" in body:
-            record["expires_after"] = _check_expires(body["expires_after"])
+            record["expires_after"] = check_expires(body["expires_after"])
         record["last_active_at"] = int(time.time())
         await self._put(record)
         return await self._view(record)
@@ -291,8 +202,8 @@ class VectorStores:
         vs_file = await self._link(
             vsid,
             fid,
-            _check_attributes(body.get("attributes")),
-            _check_chunking(body.get("chunking_strategy")),
+            check_attributes(body.get("attributes")),
+            check_chunking(body.get("chunking_strategy")),
         )
         return {**vs_file, "status": "in_progress", "usage_bytes": 0, "last_error": None}
 
@@ -316,7 +227,7 @@ class VectorStores:
     async def update_file(self, vsid: str, fid: str, body: dict[str, Any]) -> dict[str, Any]:
         """``POST /v1/vector_stores/{id}/files/{file_id} {attributes}``."""
         vs_file = await self._file(vsid, fid)
-        vs_file["attributes"] = _check_attributes(body.get("attributes"))
+        vs_file["attributes"] = check_attributes(body.get("attributes"))
         await self.store.write(
             "UPDATE vector_store_files SET data = ? WHERE vector_store_id = ? AND file_id = ?",
             (dumps(vs_file), vsid, fid),

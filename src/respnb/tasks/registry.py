@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import contextlib
 import json
-import re
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +25,16 @@ from respnb._redact import strip_userinfo
 from respnb.types import TERMINAL_STATUSES, Response
 
 from ._fields import fields_from_response, make_title, prompt_of
+from ._record import (
+    COLUMNS,
+    IN_FLIGHT_STATUSES,
+    SCHEMA,
+    UPDATABLE,
+    TaskRecord,
+    add_missing_columns,
+    fetch_one,
+    record_from_row,
+)
 
 __all__ = [
     "COLUMNS",
@@ -37,108 +45,6 @@ __all__ = [
     "make_title",
     "prompt_of",
 ]
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS tasks (
-    id TEXT PRIMARY KEY,
-    profile TEXT,
-    base_url TEXT,
-    model TEXT,
-    status TEXT,
-    normalized_status TEXT,
-    background INTEGER,
-    created_at REAL,
-    started_at REAL,
-    completed_at REAL,
-    input_tokens INTEGER,
-    output_tokens INTEGER,
-    total_tokens INTEGER,
-    cached_tokens INTEGER,
-    reasoning_tokens INTEGER,
-    prompt TEXT,
-    title TEXT,
-    output_text TEXT,
-    error TEXT,
-    previous_response_id TEXT,
-    conversation TEXT,
-    task_url TEXT,
-    share_url TEXT,
-    credit_usage REAL,
-    manus_title TEXT,
-    tags TEXT,
-    cursor INTEGER,
-    source TEXT,
-    updated_at REAL,
-    version INTEGER
-);
-CREATE INDEX IF NOT EXISTS tasks_status ON tasks(normalized_status);
-CREATE INDEX IF NOT EXISTS tasks_version ON tasks(version);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER);
-INSERT OR IGNORE INTO meta (key, value) VALUES ('version', 0);
-CREATE INDEX IF NOT EXISTS tasks_created ON tasks(created_at);
-"""
-
-
-_COLUMN_DEFS = re.findall(r"^\s+(\w+) (TEXT|INTEGER|REAL)", _SCHEMA, flags=re.M)
-
-
-def _add_missing_columns(cur: sqlite3.Cursor) -> None:
-    have = {row[1] for row in cur.execute("PRAGMA table_info(tasks)")}
-    for name, kind in _COLUMN_DEFS:
-        if name not in have:
-            cur.execute(f"ALTER TABLE tasks ADD COLUMN {name} {kind}")
-
-
-@dataclass(frozen=True)
-class TaskRecord:
-    """One row of the registry (times are unix seconds, UTC)."""
-
-    id: str
-    profile: str | None = None
-    base_url: str | None = None
-    model: str | None = None
-    status: str | None = None
-    normalized_status: str | None = None
-    background: bool | None = None
-    created_at: float | None = None
-    started_at: float | None = None
-    completed_at: float | None = None
-    input_tokens: int | None = None
-    output_tokens: int | None = None
-    total_tokens: int | None = None
-    cached_tokens: int | None = None
-    reasoning_tokens: int | None = None
-    prompt: str | None = None
-    title: str | None = None
-    output_text: str | None = None
-    error: str | None = None
-    previous_response_id: str | None = None
-    conversation: str | None = None
-    task_url: str | None = None
-    share_url: str | None = None
-    credit_usage: float | None = None
-    manus_title: str | None = None
-    tags: tuple[str, ...] = ()
-    cursor: int | None = None
-    source: str | None = None
-    updated_at: float | None = None
-
-    @property
-    def is_terminal(self) -> bool:
-        """True once the task can change no more."""
-        return self.normalized_status in TERMINAL_STATUSES
-
-    @property
-    def in_flight(self) -> bool:
-        """True while the task is queued or running (not settled, not waiting for input)."""
-        return self.normalized_status in IN_FLIGHT_STATUSES
-
-
-IN_FLIGHT_STATUSES = frozenset({None, "queued", "in_progress"})
-"""Normalized statuses of a task that still runs (None: not known yet)."""
-
-COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(TaskRecord))
-_UPDATABLE = [c for c in COLUMNS if c not in ("id", "updated_at")]
 
 
 def default_db_path() -> Path:
@@ -165,9 +71,9 @@ class TaskRegistry:
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
         with self._write() as cur:
-            statements = [stmt for stmt in _SCHEMA.split(";") if stmt.strip()]
+            statements = [stmt for stmt in SCHEMA.split(";") if stmt.strip()]
             cur.execute(statements[0])  # CREATE TABLE tasks
-            _add_missing_columns(cur)  # a database from an older respnb gains the new columns
+            add_missing_columns(cur)  # a database from an older respnb gains the new columns
             for stmt in statements[1:]:
                 cur.execute(stmt)
 
@@ -208,13 +114,13 @@ class TaskRegistry:
         """
         if not id:
             raise ValueError("a task needs a non-empty response id")
-        clean = {k: v for k, v in values.items() if k in _UPDATABLE and v is not None}
+        clean = {k: v for k, v in values.items() if k in UPDATABLE and v is not None}
         if "tags" in clean:
             clean["tags"] = json.dumps(sorted(set(clean["tags"])))
         if "background" in clean:
             clean["background"] = int(bool(clean["background"]))
         with self._write() as cur:
-            old = _fetch_one(cur, id)
+            old = fetch_one(cur, id)
             if old is not None:
                 clean = _merge(old, clean, fresh=fresh)
                 if not clean:
@@ -230,7 +136,7 @@ class TaskRegistry:
                     f"INSERT INTO tasks ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
                     [id, *clean.values(), time.time(), _next_version(cur)],
                 )
-            new = _fetch_one(cur, id)
+            new = fetch_one(cur, id)
         assert new is not None
         self._notify(new)
         return new
@@ -296,7 +202,7 @@ class TaskRegistry:
     def get(self, id: str) -> TaskRecord | None:
         """The row for ``id``, or None."""
         with self._lock:
-            return _fetch_one(self._conn.cursor(), id)
+            return fetch_one(self._conn.cursor(), id)
 
     def records(
         self, *, where: str = "", params: Sequence[Any] = (), order: str = "created_at DESC"
@@ -308,7 +214,7 @@ class TaskRegistry:
         sql += f" ORDER BY {order}"
         with self._lock:
             rows = self._conn.execute(sql, params).fetchall()
-        return [_record(r) for r in rows]
+        return [record_from_row(r) for r in rows]
 
     def in_flight(self) -> list[TaskRecord]:
         """Rows that are queued or running (not terminal, not waiting for input)."""
@@ -405,20 +311,6 @@ def _next_version(cur: sqlite3.Cursor, n: int = 1) -> int:
         "UPDATE meta SET value = value + ? WHERE key = 'version' RETURNING value", (n,)
     ).fetchone()
     return int(row[0]) - n + 1
-
-
-def _record(row: Sequence[Any]) -> TaskRecord:
-    values = dict(zip(COLUMNS, row, strict=True))
-    tags = values.get("tags")
-    values["tags"] = tuple(json.loads(tags)) if tags else ()
-    bg = values.get("background")
-    values["background"] = None if bg is None else bool(bg)
-    return TaskRecord(**values)
-
-
-def _fetch_one(cur: sqlite3.Cursor, id: str) -> TaskRecord | None:
-    row = cur.execute(f"SELECT {', '.join(COLUMNS)} FROM tasks WHERE id = ?", (id,)).fetchone()
-    return _record(row) if row is not None else None
 
 
 def _merge(old: TaskRecord, new: dict[str, Any], *, fresh: bool) -> dict[str, Any]:
