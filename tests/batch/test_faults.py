@@ -78,6 +78,40 @@ def test_dropped_streams_end_as_recorded_errors_and_the_rest_completes(served: S
     assert (ok["status"] == "completed").all() and ok["output_text"].notna().all()
 
 
+def test_a_response_failed_by_the_service_is_retried_under_a_new_key(served: Served) -> None:
+    """``server_error`` in a failed response is worth another attempt (with a new
+    Idempotency-Key, or the service would answer with the same failure); a failure the request
+    caused is recorded at once."""
+    for stream in (False, True):
+        once = "fail_after=3;code=server_error;times=1;id={stream}-{row}"
+        df = _faults(
+            tickets(8),
+            {
+                0: once.format(stream=stream, row=0),
+                1: once.format(stream=stream, row=1),
+                2: "fail_after=3;code=invalid_prompt",
+            },
+        )
+        out = respnb.batch(
+            df, f"Label {stream}: {{text}}", headers={"x-respnb-fault": "{fault}"},
+            stream=stream, retries=2, **served.kw(),
+        )  # fmt: skip
+        assert (out.loc[["t0", "t1"], "status"] == "completed").all(), out["error"].tolist()
+        created = served.created()  # the server's log: one response per attempt
+        tries = {i: created[f"Label {stream}: {t}"] for i, t in df["text"].items()}
+        assert [tries["t0"], tries["t1"], tries["t2"]] == [2, 2, 1]
+        assert out.loc["t2", "status"] == "failed" and "invalid_prompt" in out.loc["t2", "error"]
+        assert (out.iloc[3:]["status"] == "completed").all()
+        assert all(tries[k] == 1 for k in out.index[3:])
+    always = _faults(tickets(2, prefix="hopeless"), {0: "fail_after=3;code=server_error"})
+    out = respnb.batch(
+        always, "Label: {text}", headers={"x-respnb-fault": "{fault}"}, retries=2, **served.kw()
+    )
+    assert out.iloc[0]["status"] == "failed" and "server_error" in out.iloc[0]["error"]
+    text = always["text"].iloc[0]
+    assert served.created()[f"Label: {text}"] == 3  # the first attempt and 2 retries
+
+
 def test_stop_and_cancel_then_resume_sends_only_the_rest(served: Served) -> None:
     df = tickets(60)
     first = start_batch(df, "Tag: {text}", max_rows=20, concurrency=4, **served.kw())

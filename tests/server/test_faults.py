@@ -104,6 +104,15 @@ def test_background_failure_visible_to_poll(client: OpenAI) -> None:
     assert client.responses.retrieve(bg.id).status == "failed"
 
 
+def test_fail_after_with_a_code_only_the_first_times(client: OpenAI) -> None:
+    spec = f"fail_after=3;code=server_error;times=1;id={uuid.uuid4().hex}"
+    first = client.responses.create(model="respnb-demo", input="hi", extra_headers=_fault(spec))
+    assert first.status == "failed"
+    assert first.error is not None and first.error.code == "server_error"
+    again = client.responses.create(model="respnb-demo", input="hi", extra_headers=_fault(spec))
+    assert again.status == "completed" and again.output_text
+
+
 def test_malformed_fault_header(http: httpx.Client) -> None:
     r = http.get("/health", headers=_fault("explode=yes"))
     assert r.status_code == 400

@@ -13,7 +13,11 @@ from .._retry import parse_retry_after
 from ..tasks.batch_store import RowResult
 from ..types import Response
 
-__all__ = ["EarlyEnd", "backoff", "classify", "result_of"]
+__all__ = ["RETRYABLE_FAILURES", "EarlyEnd", "backoff", "classify", "result_of", "retryable"]
+
+RETRYABLE_FAILURES = frozenset({"server_error", "rate_limit_exceeded", "vector_store_timeout"})
+"""Error codes of a ``failed`` response that another attempt may well turn into an answer
+(the service's trouble, not the request's)."""
 
 
 class EarlyEnd(Exception):
@@ -36,6 +40,12 @@ def classify(exc: BaseException) -> tuple[str, float | None]:
     if isinstance(exc, (APIConnectionError, StreamError, EarlyEnd)):
         return "transient", None
     return "permanent", None
+
+
+def retryable(response: Response) -> bool:
+    """Whether ``response`` failed for a reason worth another attempt (``server_error`` ...)."""
+    error = response.error
+    return response.status == "failed" and error is not None and error.code in RETRYABLE_FAILURES
 
 
 def backoff(attempt: int) -> float:
@@ -65,7 +75,8 @@ def result_of(
     parsed: str | None = None
     if status not in ("completed", "incomplete"):
         err = response.error
-        error = f"{status}: {err.message}" if err is not None else f"response {status}"
+        code = f" ({err.code})" if err is not None and err.code else ""
+        error = f"{status}{code}: {err.message}" if err is not None else f"response {status}"
         status = "failed"
     elif schema is not None and status == "completed":
         try:

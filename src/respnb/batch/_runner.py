@@ -4,12 +4,16 @@
 goes through the :class:`~respnb.batch._limiter.AdaptiveLimiter` (429s shrink the concurrency
 and pause new requests for their ``Retry-After``). Transient errors (408/409/5xx, connection
 errors, dropped streams) are retried per row with backoff, 429s up to ``rate_limit_retries``
-times; anything else is recorded as the row's error. No row's failure stops the batch.
+times, and so is a response that came back ``failed`` with a code worth another attempt
+(``server_error``, ``rate_limit_exceeded``, ``vector_store_timeout``); anything else is recorded
+as the row's error. No row's failure stops the batch.
 
 Every request carries ``Idempotency-Key: respnb-<batch>-<row>-<round>``: a retry, or the same
 row sent again after an interrupt, is answered by the service with the first attempt's response
-when it kept it. Results are written to the batch store in groups every ``flush_every`` seconds
-and at the end (also when cancelled or interrupted), so nothing finished is lost.
+when it kept it. A retry after a failed response asks for a new answer, so its key gains
+``-retry<n>`` (the same sequence of keys again after an interrupt). Results are written to the
+batch store in groups every ``flush_every`` seconds and at the end (also when cancelled or
+interrupted), so nothing finished is lost.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from ..resources._responses import build_create_body
 from ..tasks.batch_store import BatchStore, RowResult
 from ..types import Response
 from ._limiter import AdaptiveLimiter
-from ._outcome import EarlyEnd, backoff, classify, describe, result_of
+from ._outcome import EarlyEnd, backoff, classify, describe, result_of, retryable
 from ._progress import BatchProgress
 from ._spec import RowRequest
 
@@ -47,7 +51,8 @@ class RunConfig:
 
     concurrency: int = 16
     retries: int = 4
-    """Retries of a row after a transient error (5xx, connection, dropped stream)."""
+    """Retries of a row after a transient error (5xx, connection, dropped stream) or a
+    response that failed with a retryable code (``server_error`` ...)."""
     rate_limit_retries: int = 30
     """Retries of a row after 429 answers."""
     stream: bool = False
@@ -205,11 +210,9 @@ class RowRunner:
         self, row: RowRequest, body: dict[str, Any], round_no: int
     ) -> tuple[Response, int]:
         """One request with the row's retries; the response and how many attempts it took."""
-        headers = {
-            **row.headers,
-            "Idempotency-Key": f"respnb-{self.batch_id}-{row.key}-{round_no}",
-        }
-        transient = rate = 0
+        key = f"respnb-{self.batch_id}-{row.key}-{round_no}"
+        headers = {**row.headers, "Idempotency-Key": key}
+        transient = rate = failed = 0
         while True:
             await self.limiter.acquire()
             try:
@@ -221,14 +224,19 @@ class RowRunner:
                     rate += 1
                     self.limiter.on_rate_limited(after)
                     continue
-                if kind == "transient" and transient < self.config.retries:
+                if kind == "transient" and transient + failed < self.config.retries:
                     transient += 1
                     await asyncio.sleep(after if after is not None else backoff(transient))
                     continue
                 raise
             finally:
                 self.limiter.release()
-            return response, transient + rate + 1
+            if retryable(response) and transient + failed < self.config.retries:
+                failed += 1  # the service failed it: a new attempt, under a new key
+                headers["Idempotency-Key"] = f"{key}-retry{failed}"
+                await asyncio.sleep(backoff(transient + failed))
+                continue
+            return response, transient + rate + failed + 1
 
     async def _request(self, body: dict[str, Any], headers: dict[str, str]) -> Response:
         full = build_create_body(self.api, body, None, stream=self.config.stream)

@@ -16,7 +16,10 @@ A request asks for faults with the header ``x-respnb-fault``: ``key=value`` pair
 * ``fail_after=N;mode=failed|error`` — the run fails after emitting N events: ``mode=failed``
   (default) ends it with ``response.failed`` (``response.error`` set), ``mode=error`` with an
   ``error`` event (flat, as the spec shows). The stored response is ``failed`` either way.
+  ``times=N`` (keyed as for ``status``) fails only the first N such runs.
 * ``message=TEXT`` — the error message used by ``status`` and ``fail_after``.
+* ``code=TEXT`` — the error code of a ``fail_after`` failure (default ``injected_fault``; e.g.
+  ``server_error``, which clients may retry).
 * ``ratelimit=REMAINING/RESET`` — every answer carries ``x-ratelimit-remaining-requests:
   REMAINING`` and ``x-ratelimit-reset-requests: RESET`` (e.g. ``ratelimit=0/250ms``).
 
@@ -26,7 +29,7 @@ Example: ``x-respnb-fault: status=429;retry_after=0.1;times=2;id=t1``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .errors import ApiError
 
@@ -35,7 +38,7 @@ __all__ = ["FAULT_HEADER", "Fault", "FaultInjector", "parse_fault"]
 FAULT_HEADER = "x-respnb-fault"
 _INT = ("status", "times", "drop_after", "fail_after")
 _FLOAT = ("retry_after", "first_byte_delay")
-_STR = ("id", "mode", "message", "ratelimit")
+_STR = ("id", "mode", "message", "ratelimit", "code")
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ class Fault:
     mode: str = "failed"
     message: str | None = None
     ratelimit: str | None = None
+    code: str | None = None
 
     def ratelimit_headers(self) -> dict[str, str]:
         """The ``x-ratelimit-*-requests`` headers asked for with ``ratelimit``."""
@@ -115,18 +119,31 @@ class FaultInjector:
         if not self.enabled:
             return None
         raw = headers.get(FAULT_HEADER)
-        return parse_fault(raw) if raw else None
+        fault = parse_fault(raw) if raw else None
+        if (
+            fault is not None
+            and fault.status is None
+            and fault.fail_after is not None
+            and not self._take(fault, headers)
+        ):
+            fault = replace(fault, fail_after=None)  # ``times`` used up: this run succeeds
+        return fault
+
+    def _take(self, fault: Fault, headers: Mapping[str, str]) -> bool:
+        """Whether the fault still applies to this request (counting it), per ``times``."""
+        if fault.times is None:
+            return True
+        key = fault.id or headers.get("idempotency-key") or headers.get(FAULT_HEADER, "")
+        count = self._counts.get(key, 0)
+        if count >= fault.times:
+            return False
+        self._counts[key] = count + 1
+        return True
 
     def http_error(self, fault: Fault | None, headers: Mapping[str, str]) -> ApiError | None:
         """The injected HTTP error for this request, if its ``status`` fault still applies."""
-        if fault is None or fault.status is None:
+        if fault is None or fault.status is None or not self._take(fault, headers):
             return None
-        if fault.times is not None:
-            key = fault.id or headers.get("idempotency-key") or headers.get(FAULT_HEADER, "")
-            count = self._counts.get(key, 0)
-            if count >= fault.times:
-                return None
-            self._counts[key] = count + 1
         extra: dict[str, str] = {}
         if fault.retry_after is not None:
             extra["retry-after"] = f"{fault.retry_after:g}"

@@ -237,7 +237,9 @@ class Run:
             else:
                 self.resp["status"] = "cancelled"
         except _InjectedFailure:
-            self._fail("injected_fault", (self.fault and self.fault.message) or "Injected fault.")
+            fault = self.fault
+            message = (fault and fault.message) or "Injected fault."
+            self._fail((fault and fault.code) or "injected_fault", message, injected=True)
         except Exception as exc:
             who = "The upstream model" if self.producer is not None else "The demo engine"
             self._fail("server_error", f"{who} failed: {type(exc).__name__}: {exc}")
@@ -253,10 +255,10 @@ class Run:
             finally:
                 self._finished.set()
 
-    def _fail(self, code: str, message: str) -> None:
+    def _fail(self, code: str, message: str, *, injected: bool = False) -> None:
         self.resp["status"] = "failed"
         self.resp["error"] = {"code": code, "message": message}
-        if self.fault is not None and self.fault.mode == "error" and code == "injected_fault":
+        if injected and self.fault is not None and self.fault.mode == "error":
             self._emit({"type": "error", "code": code, "message": message, "param": None})
         else:
             self._lifecycle("response.failed")
