@@ -21,7 +21,16 @@ import pytest
 from respnb.notebook.view import STATIC_DIR
 from tests.waiting import wait_until
 
-from .jupyter import CHROMIUM, KERNEL_IDLE, TOKEN, jupyter_server, loopback_context, write_notebook
+from .jupyter import (
+    CHROMIUM,
+    KERNEL_IDLE,
+    jupyter_server,
+    loopback_context,
+    notebook_url,
+    open_notebook,
+    run_cells,
+    write_notebook,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -228,17 +237,9 @@ def test_board_in_jupyterlab(history: History) -> None:
         page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.goto(f"{h.base}/lab/tree/board.ipynb?token={TOKEN}")
-        page.wait_for_selector(".jp-Notebook .jp-Cell .cm-content", timeout=60_000)
-        page.wait_for_function(KERNEL_IDLE, timeout=60_000)
-        for _attempt in range(3):  # a keypress can land before the kernel is connected
-            page.click(".jp-Notebook .jp-Cell .cm-content")
-            page.keyboard.press("Control+Enter")
-            try:
-                page.wait_for_selector(".respnb-taskboard", timeout=20_000)
-                break
-            except sync_api.TimeoutError:
-                continue
+        open_notebook(page, notebook_url(h.base, "lab", "board.ipynb"))
+        run_cells(page, 1)
+        page.wait_for_selector(".respnb-taskboard", timeout=60_000)
         # the existing history is listed at once: 8 + 1 local, 2 Manus, 3 imported = 14
         _until(page, "() => document.querySelector('.rtb-count')?.textContent"
                " === '14 of 14 tasks'", "the history count")  # fmt: skip

@@ -27,7 +27,15 @@ import pytest
 from respnb.notebook.view import STATIC_DIR
 from tests.view.xss_corpus import PAYLOADS, URLS, hostile_response
 
-from .jupyter import CHROMIUM, KERNEL_IDLE, TOKEN, jupyter_server, loopback_context, write_notebook
+from .jupyter import (
+    CHROMIUM,
+    jupyter_server,
+    loopback_context,
+    notebook_url,
+    open_notebook,
+    run_cells,
+    write_notebook,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -195,17 +203,8 @@ def test_corpus_through_every_board_row_and_reply(board: Board) -> None:
         )
         dialogs: list[str] = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        page.goto(f"{board.base}/lab/tree/board.ipynb?token={TOKEN}")
-        page.wait_for_selector(".jp-Notebook .jp-Cell .cm-content", timeout=60_000)
-        page.wait_for_function(KERNEL_IDLE, timeout=60_000)
-        for _attempt in range(3):  # a keypress can land before the kernel is connected
-            page.click(".jp-Notebook .jp-Cell .cm-content")
-            page.keyboard.press("Control+Enter")
-            try:
-                page.wait_for_selector(".respnb-taskboard tr.rtb-row", timeout=30_000)
-                break
-            except sync_api.TimeoutError:
-                continue
+        open_notebook(page, notebook_url(board.base, "lab", "board.ipynb"))
+        run_cells(page, 1)
         total = len(PAYLOADS)
         _until(
             page,
