@@ -97,9 +97,9 @@ class ResponseStream:
         mirror = self._mirror
         if mirror is None or self._caught_up:
             return None
-        seen, self._seen = self._seen, []
-        for event in seen:
+        for event in self._seen:
             mirror.feed(event)
+        self._seen.clear()
         return mirror
 
     def _start_mirror(self) -> None:
@@ -131,19 +131,16 @@ class ResponseStream:
                 for event in batch:
                     if event.sequence_number is not None:
                         self._yielded = event.sequence_number
-                    if self._seen is not seen:  # folded by a snapshot() call
-                        seen = self._seen
                     seen.append(event)
                     if len(seen) >= _FOLD_AT:  # a long loop that never asks: bound the memory
                         self._handed()
-                        seen = self._seen
                     yield event
         except KeyboardInterrupt:
             self.close()
             raise
         finally:  # the loop is over (ended, broke off, or raised): all that was read counts
             self._caught_up = True
-            self._seen = []
+            seen.clear()
             self._mirror = None  # a later loop starts again from all that was read
 
     def text_deltas(self) -> Iterator[str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from ._follow import status_code
 from .refresher import Refresher
 from .registry import TaskRecord
 
@@ -21,11 +22,9 @@ async def feed_view(view: Any, refresher: Refresher, rec: TaskRecord) -> None:
     try:
         await _feed(view, refresher, rec)
     except Exception as exc:
-        status = getattr(exc, "status_code", None)
         message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
         view.set_error(
-            f"could not follow task {rec.id}: {message}",
-            status if isinstance(status, int) else type(exc).__name__,
+            f"could not follow task {rec.id}: {message}", status_code(exc) or type(exc).__name__
         )
         view.finish()
         raise

@@ -24,7 +24,7 @@ from typing import Any, Protocol, TypeVar
 from respnb._redact import strip_userinfo
 from respnb.types import Response
 
-from ._follow import Followers
+from ._follow import Followers, status_code
 from .registry import TaskRecord, TaskRegistry
 
 __all__ = ["ClientFactory", "Refresher"]
@@ -325,7 +325,7 @@ class Refresher(Followers):
         try:
             await self._request(lambda: client.responses.delete(id))
         except Exception as exc:
-            if _status_code(exc) != 404:
+            if status_code(exc) != 404:
                 raise
         task = self._following.pop(id, None)
         if task is not None:
@@ -386,11 +386,6 @@ class Refresher(Followers):
         if rec is None:
             raise KeyError(f"no task {id!r} in the registry {self.registry.path}")
         return rec
-
-
-def _status_code(exc: BaseException) -> int | None:
-    code = getattr(exc, "status_code", None)
-    return code if isinstance(code, int) else None
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:

@@ -56,8 +56,7 @@ def _format(req: EngineRequest) -> dict[str, Any] | None:
 
 def _encrypted(req: EngineRequest) -> str | None:
     """An opaque stand-in for encrypted reasoning, when ``include`` asks for it."""
-    include = req.body.get("include")
-    if not isinstance(include, list) or "reasoning.encrypted_content" not in include:
+    if not req.includes("reasoning.encrypted_content"):
         return None
     digest = hashlib.sha256(json.dumps(req.body, sort_keys=True, default=str).encode())
     return "gAAAAA" + base64.urlsafe_b64encode(digest.digest() * 3).decode("ascii")
@@ -65,8 +64,7 @@ def _encrypted(req: EngineRequest) -> str | None:
 
 def wanted_logprobs(req: EngineRequest) -> int | None:
     """How many top logprobs each output token carries (None: logprobs not asked for)."""
-    include = req.body.get("include")
-    if not isinstance(include, list) or "message.output_text.logprobs" not in include:
+    if not req.includes("message.output_text.logprobs"):
         return None
     top = req.body.get("top_logprobs")
     return top if isinstance(top, int) and not isinstance(top, bool) else 0

@@ -44,13 +44,6 @@ class Findings:
         )
 
 
-def _included(req: EngineRequest, value: str) -> bool:
-    """Whether the request's ``include`` asks for ``value`` (OpenAI leaves such fields out
-    otherwise: file search results, web search sources, code interpreter outputs)."""
-    include = req.body.get("include")
-    return isinstance(include, list) and value in include
-
-
 # ---------------------------------------------------------------- file_search
 def _chunks_of(f: EngineFile) -> list[str]:
     static = (f.chunking or {}).get("static") or {}
@@ -107,7 +100,7 @@ def file_search(
     yield em.added(item)
     for phase in ("in_progress", "searching", "completed"):
         yield em.at(f"response.file_search_call.{phase}", item["id"])
-    shown = _included(req, "file_search_call.results")
+    shown = req.includes("file_search_call.results")
     item.update(status="completed", queries=[query], results=results if shown else None)
     found.file_hits += results
     yield em.done(item)
@@ -153,7 +146,7 @@ def web_search(
     for phase in ("in_progress", "searching", "completed"):
         yield em.at(f"response.web_search_call.{phase}", item["id"])
     action: dict[str, Any] = {"type": "search", "query": query}
-    if _included(req, "web_search_call.action.sources"):
+    if req.includes("web_search_call.action.sources"):
         action["sources"] = [{"type": "url", "url": s["url"]} for s in sources]
     item.update(status="completed", action=action)
     found.web_sources += sources
@@ -226,7 +219,7 @@ def code_interpreter(
     yield em.at("response.code_interpreter_call.interpreting", item["id"])
     yield em.at("response.code_interpreter_call.completed", item["id"])
     outputs = [{"type": "logs", "logs": logs}]
-    shown = _included(req, "code_interpreter_call.outputs")
+    shown = req.includes("code_interpreter_call.outputs")
     item.update(code=text, status="completed", outputs=outputs if shown else None)
     found.code_runs.append((code, logs))
     yield em.done(item)

@@ -71,6 +71,11 @@ class EngineRequest:
     origin: str = ""
     """``scheme://host:port`` of the server (absolute URLs of generated files)."""
 
+    def includes(self, value: str) -> bool:
+        """Whether ``include`` asks for ``value`` (OpenAI leaves such fields out otherwise)."""
+        include = self.body.get("include")
+        return isinstance(include, list) and value in include
+
 
 def as_list(value: Any) -> list[Any]:
     """``value`` if it is a list, else an empty list."""
